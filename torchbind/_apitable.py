@@ -1,0 +1,212 @@
+"""The Torch7 API tables, read into concrete C prototypes.
+
+This module is the single declarative source of the C API. It serves two masters and so depends
+on nothing but the standard library:
+
+* ``torchbind.ffi`` turns each prototype into a ctypes declaration;
+* the CMake build runs it as a script to generate the C side: ``THRename.h`` (every public name
+  renamed to ``NAME_impl`` inside the library) and ``THExports.c`` (the public names, defined as
+  guarded wrappers that turn a TH error into a parked error and a return).
+
+A generic row such as ``TH<T>Tensor_dot`` expands to one prototype per type in its ``types``
+column, with ``real``, ``accreal``, ``THTensor`` and ``THStorage`` replaced by that type's C types.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+TH_TABLE = Path(__file__).with_name("th_api.tsv")
+
+# Per element type: (real, accreal) in C, as in the table's README.
+TH_TYPES: dict[str, tuple[str, str]] = {
+    "Byte": ("unsigned char", "long"),
+    "Char": ("char", "long"),
+    "Short": ("short", "long"),
+    "Int": ("int", "long"),
+    "Long": ("long", "long"),
+    "Float": ("float", "double"),
+    "Double": ("double", "double"),
+    "Half": ("THHalf", "float"),
+}
+
+_C_TYPE_WORDS = {
+    "void", "char", "short", "int", "long", "float", "double", "unsigned", "signed", "const",
+    "volatile", "size_t", "ptrdiff_t", "real", "accreal", "THHalf",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its C type (``float *``) and a name (made up when the table has none)."""
+
+    ctype: str
+    name: str
+    decl: str  # the full declaration, e.g. ``float *x`` or ``void (*f)(void *data)``
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """One exported C function."""
+
+    symbol: str
+    restype: str
+    params: tuple[Param, ...]
+    variadic: bool
+    family: str | None  # e.g. "Tensor_dot" for THFloatTensor_dot; None for plain functions
+    type: str | None  # e.g. "Float"; None for plain functions
+
+    def c_declaration(self, name: str | None = None) -> str:
+        args = ", ".join(p.decl for p in self.params) or "void"
+        if self.variadic:
+            args += ", ..."
+        return f"{self.restype} {name or self.symbol}({args})"
+
+
+def _split_params(text: str) -> list[str]:
+    """Splits a parameter list at top-level commas (function-pointer parameters nest)."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return [] if out == ["void"] else out
+
+
+def _parse_param(text: str, index: int) -> Param:
+    fp = re.match(r"^(.*)\(\s*\*\s*(\w+)\s*\)\s*(\(.*\))$", text)
+    if fp:  # a function pointer: keep the declaration, type is the pointer type
+        ret, name, args = fp.groups()
+        return Param(f"{ret.strip()} (*){args}", name, text)
+    m = re.match(r"^(.*?[\s*])(\w+)$", text)
+    if m and m.group(2) not in _C_TYPE_WORDS and m.group(1).strip():
+        ctype, name = m.group(1).strip(), m.group(2)
+    else:
+        ctype, name = text.strip(), f"a{index}"
+    ctype = re.sub(r"\s*\*", " *", ctype).replace("* *", "**").strip()
+    return Param(ctype, name, f"{ctype}{'' if ctype.endswith('*') else ' '}{name}")
+
+
+def _substitute(text: str, t: str, types: dict[str, tuple[str, str]]) -> str:
+    real, accreal = types[t]
+    text = re.sub(r"\breal\b", real, text)
+    text = re.sub(r"\baccreal\b", accreal, text)
+    text = re.sub(r"\bTHTensor\b", f"TH{t}Tensor", text)
+    return re.sub(r"\bTHStorage\b", f"TH{t}Storage", text)
+
+
+def load(path: Path = TH_TABLE, types: dict[str, tuple[str, str]] = TH_TYPES) -> list[Prototype]:
+    """Reads a TH table into one prototype per exported symbol, in table order."""
+    protos: list[Prototype] = []
+    lines = path.read_text().splitlines()
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        symbol, restype, params, type_list = line.split("\t")[:4]
+        generic = "<T>" in symbol
+        for t in type_list.split(",") if generic else [None]:
+            ret, plist, sym = restype, params, symbol
+            if t is not None:
+                ret, plist = _substitute(ret, t, types), _substitute(plist, t, types)
+                sym = symbol.replace("<T>", t)
+            parts = _split_params(plist)
+            variadic = bool(parts) and parts[-1] == "..."
+            if variadic:
+                parts = parts[:-1]
+            protos.append(
+                Prototype(
+                    symbol=sym,
+                    restype=re.sub(r"\s*\*", " *", ret.strip()),
+                    params=tuple(_parse_param(p, i) for i, p in enumerate(parts)),
+                    variadic=variadic,
+                    family=symbol.split("<T>", 1)[1] if generic else None,
+                    type=t,
+                )
+            )
+    return protos
+
+
+# ---- code generation for the C build ----------------------------------------------------------
+
+_HEADER = "/* Generated by torchbind/_apitable.py from th_api.tsv: do not edit. */\n"
+
+# What libTH exports besides the table: torchbind's own extensions (declared TH_EXPORT in C).
+EXTENSION_SYMBOLS = (
+    "THError_take", "THErrorPendingCount", "THBlas_name", "THBlas_setNumThreads",
+    "THVector_simdLevel", "THParallel_setNumThreads", "THParallel_getNumThreads",
+    "THRandom_defaultGenerator", "THDefaultAllocator", "THMapAllocator",
+    "THRefcountedMapAllocator",
+)
+
+
+def generate_rename(protos: list[Prototype]) -> str:
+    """THRename.h: inside the library every wrapped public name is NAME_impl."""
+    lines = [_HEADER, "#ifndef TH_RENAME_H", "#define TH_RENAME_H"]
+    lines += [f"#define {p.symbol} {p.symbol}_impl" for p in protos if not p.variadic]
+    lines.append("#endif")
+    return "\n".join(lines) + "\n"
+
+
+def generate_exports(protos: list[Prototype], implemented: set[str]) -> str:
+    """THExports.c: each implemented public function as a guarded call of its _impl."""
+    out = [_HEADER, '#include "TH.h"', '#include "THGuard.h"', ""]
+    for p in protos:
+        if p.variadic or p.symbol not in implemented:
+            continue
+        call = f"{p.symbol}_impl({', '.join(q.name for q in p.params)})"
+        out.append(p.c_declaration(p.symbol + "_impl") + ";")
+        out.append(p.c_declaration() + "\n{")
+        if p.restype == "void":
+            out.append(f"  TH_GUARDED_VOID({call});")
+        else:
+            out.append(f"  TH_GUARDED_VALUE({p.restype}, {call});")
+        out.append("}\n")
+    return "\n".join(out)
+
+
+def generate_version_script(protos: list[Prototype], implemented: set[str]) -> str:
+    """A linker version script exporting exactly the API: the wrappers, the variadic error
+    functions and the extensions; everything else (the _impl functions, their SIMD clones'
+    resolvers) stays local."""
+    names = [p.symbol for p in protos if p.variadic or p.symbol in implemented]
+    body = "".join(f"    {n};\n" for n in [*names, *EXTENSION_SYMBOLS])
+    return f"{{\n  global:\n{body}  local: *;\n}};\n"
+
+
+def defined_impls(nm: str, objects: list[str]) -> set[str]:
+    """The public names whose NAME_impl the compiled objects define."""
+    text = subprocess.run([nm, "--defined-only", *objects], check=True, capture_output=True,
+                          text=True).stdout
+    names = set()
+    for line in text.splitlines():
+        sym = line.split()[-1] if line.split() else ""
+        sym = sym.lstrip("_") if sym.startswith("_TH") and sys.platform == "darwin" else sym
+        if sym.endswith("_impl"):
+            names.add(sym[: -len("_impl")])
+    return names
+
+
+def _main(argv: list[str]) -> None:
+    if len(argv) >= 3 and argv[0] == "rename":
+        Path(argv[2]).write_text(generate_rename(load(Path(argv[1]))))
+    elif len(argv) >= 4 and argv[0] == "exports":
+        table, out, nm, *objects = argv[1:]
+        impls, protos = defined_impls(nm, objects), load(Path(table))
+        Path(out).write_text(generate_exports(protos, impls))
+        Path(out).with_suffix(".map").write_text(generate_version_script(protos, impls))
+    else:
+        sys.exit("usage: _apitable.py rename TABLE OUT | exports TABLE OUT NM OBJECT...")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

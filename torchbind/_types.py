@@ -1,0 +1,59 @@
+"""The element types: what each per-type module is instantiated with."""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import numpy as np
+
+from torchbind.ffi import THHalf
+
+
+@dataclass(frozen=True)
+class ElementType:
+    """One TH element type and how it looks from Python."""
+
+    name: str  # TH's name: the <T> of TH<T>Tensor_*
+    module: str  # the per-type module, e.g. "float_tensor"
+    ctype: type  # ctypes type of `real`
+    dtype: np.dtype  # numpy dtype of `real`
+    acc: type  # Python type of `accreal`: float or int
+    floating: bool
+    signed: bool
+    math: bool  # has TensorMath (every type but Half)
+
+    @property
+    def tensor_struct(self) -> str:
+        return f"TH{self.name}Tensor"
+
+    @property
+    def storage_struct(self) -> str:
+        return f"TH{self.name}Storage"
+
+    def fn(self, family: str) -> str:
+        """The C name of a generic function, e.g. fn("Tensor_dot") -> "THFloatTensor_dot"."""
+        return f"TH{self.name}{family}"
+
+
+def _t(name: str, ctype: type, dtype: str, acc: type, floating: bool, signed: bool,
+       math: bool = True) -> ElementType:
+    return ElementType(name, f"{name.lower()}_tensor", ctype, np.dtype(dtype), acc, floating,
+                       signed, math)
+
+
+TYPES: dict[str, ElementType] = {
+    t.name: t
+    for t in [
+        _t("Byte", ctypes.c_ubyte, "uint8", int, False, False),
+        _t("Char", ctypes.c_byte, "int8", int, False, True),
+        _t("Short", ctypes.c_short, "int16", int, False, True),
+        _t("Int", ctypes.c_int, "int32", int, False, True),
+        _t("Long", ctypes.c_long, "int64", int, False, True),
+        _t("Float", ctypes.c_float, "float32", float, True, True),
+        _t("Double", ctypes.c_double, "float64", float, True, True),
+        _t("Half", THHalf, "float16", float, True, True, math=False),
+    ]
+}
+
+BY_DTYPE: dict[np.dtype, ElementType] = {t.dtype: t for t in TYPES.values()}

@@ -1,0 +1,8 @@
+"""The signature implemented by TH's Byte functions (THByteTensor, THByteStorage).
+
+Instantiated from the one definition in torchbind._generic (see there for the rules).
+"""
+
+from torchbind._generic import instantiate
+
+instantiate(__name__, "Byte")

@@ -1,0 +1,8 @@
+"""The signature implemented by TH's Double functions (THDoubleTensor, THDoubleStorage).
+
+Instantiated from the one definition in torchbind._generic (see there for the rules).
+"""
+
+from torchbind._generic import instantiate
+
+instantiate(__name__, "Double")

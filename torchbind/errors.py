@@ -1,0 +1,60 @@
+"""Exceptions raised for errors reported by TH.
+
+Every error TH raises reaches Python as a :class:`THError` (a ``RuntimeError``). Errors of a
+recognisable kind are also instances of the matching built-in class, so ordinary ``except
+ValueError`` or ``except FileNotFoundError`` clauses work::
+
+    >>> import torchbind.float_tensor as F
+    >>> try:
+    ...     F.dot(F.new(3), F.new(4))
+    ... except ValueError as e:
+    ...     print(type(e).__name__)
+    THValueError
+"""
+
+from __future__ import annotations
+
+
+class THError(RuntimeError):
+    """An error reported by the TH C library (``THError``), with TH's message."""
+
+
+class THValueError(THError, ValueError):
+    """A bad argument value or shape (``THArgCheck``)."""
+
+
+class THIndexError(THError, IndexError):
+    """An index or dimension out of range."""
+
+
+class THTypeError(THError, TypeError):
+    """An object of the wrong kind, e.g. a tensor of another element type."""
+
+
+class THMemoryError(THError, MemoryError):
+    """TH could not allocate memory."""
+
+
+class THIOError(THError, OSError):
+    """A file operation failed, or a file held less data than asked for."""
+
+
+class THFileNotFoundError(THIOError, FileNotFoundError):
+    """A file to read does not exist."""
+
+
+# Indexed by the C library's TH_ERR_* kinds (THGeneral.h).
+BY_KIND: dict[int, type[THError]] = {
+    1: THError,
+    2: THValueError,
+    3: THIndexError,
+    4: THTypeError,
+    5: THMemoryError,
+    6: THIOError,
+    7: THFileNotFoundError,
+}
+
+__all__ = [
+    "THError", "THValueError", "THIndexError", "THTypeError", "THMemoryError", "THIOError",
+    "THFileNotFoundError",
+]

@@ -1,0 +1,272 @@
+"""The C layer: loads libTH and declares every function of the API table with ctypes.
+
+``TH`` gives every exported function by its C name, declared from the table
+(``torchbind/th_api.tsv``, read by :mod:`torchbind._apitable`), never by hand::
+
+    >>> from torchbind import ffi
+    >>> import torchbind.float_tensor as F
+    >>> x = F.from_numpy(__import__("numpy").arange(4, dtype="float32"))
+    >>> ffi.TH.THFloatTensor_dot(x, x)
+    14.0
+
+Arguments that are TH objects accept torchbind objects of the right type (``Tensor``,
+``Storage``, ``File``, ``Generator``) or raw addresses (``int``); functions that return a TH
+object return its raw address (the caller owns it, as in C). Any error TH raises comes back as a
+:class:`torchbind.errors.THError`; an argument of the wrong type raises ``TypeError``.
+
+The library is the one inside the package, or the file named by ``TORCHBIND_TH_LIBRARY`` (an
+upstream Torch7 ``libTH.so`` works: it lacks the error capture, see :data:`CAPTURES_ERRORS`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from torchbind import _apitable
+from torchbind.errors import BY_KIND, THError
+
+# ---- loading -------------------------------------------------------------------------------
+
+
+def _preload_openblas() -> str | None:
+    """Loads the scipy-openblas32 wheel's library globally, so libTH's dependency on it resolves."""
+    try:
+        import scipy_openblas32
+    except ImportError:
+        return None
+    path = os.path.join(scipy_openblas32.get_lib_dir(), scipy_openblas32.get_library(True))
+    ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    return path
+
+
+def _library_path() -> tuple[Path, bool]:
+    """TORCHBIND_TH_LIBRARY, else the bundled copy: beside this file, or (in an editable
+    install, where the compiled files stay in site-packages) on sys.path."""
+    env = os.environ.get("TORCHBIND_TH_LIBRARY")
+    if env:
+        return Path(env), False
+    here = Path(__file__).with_name("lib") / "libTH.so"
+    if not here.exists():
+        for entry in sys.path:
+            candidate = Path(entry or ".") / "torchbind" / "lib" / "libTH.so"
+            if candidate.exists():
+                return candidate, True
+    return here, True
+
+
+LIBRARY_PATH, BUNDLED = _library_path()
+OPENBLAS_PATH = _preload_openblas()
+if not LIBRARY_PATH.exists():
+    raise ImportError(
+        f"torchbind: libTH not found at {LIBRARY_PATH}"
+        + ("" if BUNDLED else " (from TORCHBIND_TH_LIBRARY)")
+        + "; install the package with `pip install .` so that CMake builds it"
+    )
+lib = ctypes.CDLL(str(LIBRARY_PATH))
+
+#: True for torchbind's own libTH, whose entry points park errors instead of exiting.
+CAPTURES_ERRORS = hasattr(lib, "THError_take")
+
+
+# ---- C types -------------------------------------------------------------------------------
+
+
+class THHalf(ctypes.Structure):
+    """TH's 16-bit float, passed by value as a struct of its bits."""
+
+    _fields_ = [("x", ctypes.c_ushort)]
+
+
+class THDescBuff(ctypes.Structure):
+    """A fixed-size description string, returned by value."""
+
+    _fields_ = [("str", ctypes.c_char * 64)]
+
+
+class CString(ctypes.c_char_p):
+    """``const char *``: accepts ``str`` (UTF-8 encoded) as well as ``bytes``."""
+
+    @classmethod
+    def from_param(cls, obj: Any) -> Any:
+        if isinstance(obj, str):
+            obj = obj.encode()
+        if obj is None or isinstance(obj, bytes):
+            return ctypes.c_char_p(obj)
+        raise TypeError(f"expected str or bytes, got {type(obj).__name__}")
+
+
+class StructPointer(ctypes.c_void_p):
+    """A pointer to a TH struct; subclasses name the struct (``THFloatTensor`` ...).
+
+    As an argument it takes a torchbind object holding that struct (its ``_th_struct`` names
+    it), a raw address, or None; an object of another TH type is a ``TypeError``.
+    """
+
+    struct = ""
+
+    @classmethod
+    def from_param(cls, obj: Any) -> Any:
+        name = getattr(obj, "_th_struct", None)
+        if name is not None:
+            if name != cls.struct:
+                raise TypeError(f"expected a {cls.struct}, got a {name}")
+            ptr = obj._th_ptr
+            if not ptr:
+                raise ValueError(f"{cls.struct} has been freed")
+            return ctypes.c_void_p(ptr)
+        if obj is None or (isinstance(obj, int) and not isinstance(obj, bool)):
+            return ctypes.c_void_p(obj)
+        if isinstance(obj, ctypes.c_void_p):
+            return obj
+        raise TypeError(f"expected a {cls.struct} or an address, got {type(obj).__name__}")
+
+
+_struct_pointers: dict[str, type[StructPointer]] = {}
+
+
+def struct_pointer(name: str) -> type[StructPointer]:
+    """The argument type for ``name *`` (one class per struct name)."""
+    if name not in _struct_pointers:
+        _struct_pointers[name] = type(f"{name}_p", (StructPointer,), {"struct": name})
+    return _struct_pointers[name]
+
+
+_SCALARS: dict[str, Any] = {
+    "char": ctypes.c_char,
+    "unsigned char": ctypes.c_ubyte,
+    "short": ctypes.c_short,
+    "unsigned short": ctypes.c_ushort,
+    "int": ctypes.c_int,
+    "long": ctypes.c_long,
+    "unsigned long": ctypes.c_ulong,
+    "float": ctypes.c_float,
+    "double": ctypes.c_double,
+    "size_t": ctypes.c_size_t,
+    "ptrdiff_t": ctypes.c_ssize_t,
+    "THHalf": THHalf,
+    "THDescBuff": THDescBuff,
+}
+
+
+def _bare(ctype: str) -> str:
+    return " ".join(w for w in ctype.replace("*", " * ").split() if w not in ("const", "volatile"))
+
+
+def ctypes_type(ctype: str, *, result: bool = False) -> Any:
+    """The ctypes type for a C type string from the table."""
+    t = _bare(ctype)
+    if t == "void":
+        return None
+    if t == "char":  # a signed byte used as a number (THCharTensor's real)
+        return ctypes.c_byte
+    if t in _SCALARS:
+        return _SCALARS[t]
+    if "(*)" in t or t.endswith("Function"):
+        return ctypes.c_void_p  # a C function pointer (e.g. a ctypes CFUNCTYPE object)
+    if t == "char *":
+        return ctypes.c_char_p if result else CString
+    stars = t.count("*")
+    base = t.replace("*", "").strip()
+    if stars == 1 and base.startswith("TH") and base not in _SCALARS:
+        return ctypes.c_void_p if result else struct_pointer(base)
+    if stars == 1 and result and base in _SCALARS:
+        return ctypes.POINTER(_SCALARS[base] if base != "char" else ctypes.c_byte)
+    return ctypes.c_void_p  # data pointers, arrays of pointers, void *
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+if CAPTURES_ERRORS:
+    _pending = ctypes.c_long.in_dll(lib, "THErrorPendingCount")
+    _take = lib.THError_take
+    _take.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    _take.restype = ctypes.c_int
+else:
+    _pending = ctypes.c_long(0)
+
+
+def raise_pending(where: str) -> None:
+    """Raises the error TH parked for this thread, if any (checked after every call)."""
+    buf = ctypes.create_string_buffer(2048)
+    kind = _take(buf, len(buf))
+    if kind:
+        raise BY_KIND.get(kind, THError)(f"{where}: {buf.value.decode(errors='replace')}")
+
+
+def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
+    """The Python callable for one C function: call, then check for a parked error."""
+    pending, argument_error = _pending, ctypes.ArgumentError
+
+    def call(*args: Any) -> Any:
+        try:
+            result = cfunc(*args)
+        except argument_error as e:
+            cause = e.__context__
+            cls = type(cause) if isinstance(cause, (TypeError, ValueError)) else TypeError
+            raise cls(f"{symbol}: {e}") from None
+        if pending.value:
+            raise_pending(symbol)
+        return result
+
+    call.__name__ = call.__qualname__ = symbol
+    call.__doc__ = "C: " + PROTOTYPES[symbol].c_declaration()
+    call.cfunc = cfunc  # type: ignore[attr-defined]
+    return call
+
+
+# ---- the namespace of functions ------------------------------------------------------------
+
+PROTOTYPES: dict[str, _apitable.Prototype] = {p.symbol: p for p in _apitable.load()}
+
+
+def declare(symbol: str) -> Any | None:
+    """The library's function ``symbol`` with argtypes and restype set from the table, or None
+    when the library does not export it."""
+    proto = PROTOTYPES[symbol]
+    try:
+        cfunc = getattr(lib, symbol)
+    except AttributeError:
+        return None
+    if not proto.variadic:
+        cfunc.argtypes = [ctypes_type(p.ctype) for p in proto.params]
+    cfunc.restype = ctypes_type(proto.restype, result=True)
+    return cfunc
+
+
+class _Namespace:
+    """Attribute access to the declared functions, made on first use and kept."""
+
+    def __getattr__(self, symbol: str) -> Callable[..., Any]:
+        if symbol not in PROTOTYPES:
+            raise AttributeError(f"{symbol} is not in the TH API table")
+        cfunc = declare(symbol)
+        if cfunc is None:
+            raise AttributeError(f"{symbol} is not exported by {LIBRARY_PATH}")
+        fn = _wrap(symbol, cfunc)
+        setattr(self, symbol, fn)
+        return fn
+
+    def __dir__(self) -> list[str]:
+        return sorted(s for s in PROTOTYPES if hasattr(lib, s))
+
+
+#: Every function of the TH API, by its C name.
+TH = _Namespace()
+
+
+def exported() -> list[str]:
+    """The table's symbols that the loaded library exports."""
+    return [s for s in PROTOTYPES if hasattr(lib, s)]
+
+
+def extension(name: str, restype: Any, argtypes: list[Any]) -> Any | None:
+    """One of torchbind's own C extensions (None with an upstream library)."""
+    fn = getattr(lib, name, None)
+    if fn is not None:
+        fn.restype, fn.argtypes = restype, argtypes
+    return fn

@@ -1,0 +1,8 @@
+#include "THTensor.h"
+#include "THTensorApply.h"
+#include "THVector.h"
+#include "THBlas.h"
+
+#define TH_GENERIC_FILE "generic/THTensorMath.c"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE

@@ -1,0 +1,186 @@
+/* generic/THStorage.c: construction, reference counting and resizing of storages. */
+#ifndef TH_GENERIC_FILE
+#error "include through THStorage.c"
+#endif
+
+real *THStorage_(data)(const THStorage *self)
+{
+  return self->data;
+}
+
+ptrdiff_t THStorage_(size)(const THStorage *self)
+{
+  return self->size;
+}
+
+size_t THStorage_(elementSize)(void)
+{
+  return sizeof(real);
+}
+
+THStorage *THStorage_(new)(void)
+{
+  return THStorage_(newWithSize)(0);
+}
+
+THStorage *THStorage_(newWithSize)(ptrdiff_t size)
+{
+  return THStorage_(newWithAllocator)(size, &THDefaultAllocator, NULL);
+}
+
+/* The element array comes first: a failed allocation then leaves nothing to free. */
+THStorage *THStorage_(newWithAllocator)(ptrdiff_t size, THAllocator *allocator,
+                                        void *allocatorContext)
+{
+  THArgCheck(size >= 0, 1, "negative storage size %td", size);
+  THArgCheck(allocator != NULL, 2, "allocator is NULL");
+  THArgCheck((size_t)size <= (size_t)PTRDIFF_MAX / sizeof(real), 1,
+             "storage size %td overflows", size);
+  real *data = allocator->malloc(allocatorContext, (ptrdiff_t)sizeof(real) * size);
+  THStorage *self = THAlloc(sizeof(THStorage));
+  self->data = data;
+  self->size = size;
+  self->refcount = 1;
+  self->flag = TH_STORAGE_REFCOUNTED | TH_STORAGE_RESIZABLE | TH_STORAGE_FREEMEM;
+  self->allocator = allocator;
+  self->allocatorContext = allocatorContext;
+  self->view = NULL;
+  return self;
+}
+
+THStorage *THStorage_(newWithMapping)(const char *filename, ptrdiff_t size, int flags)
+{
+  THArgCheck(filename != NULL, 1, "filename is NULL");
+  THArgCheck(size >= 0, 2, "negative storage size %td", size);
+  THMapAllocatorContext *ctx = THMapAllocatorContext_new(filename, flags);
+  THStorage *self = THStorage_(newWithAllocator)(size, &THMapAllocator, ctx);
+  if (size <= 0) self->size = THMapAllocatorContext_size(ctx) / (ptrdiff_t)sizeof(real);
+  THStorage_(clearFlag)(self, TH_STORAGE_RESIZABLE);
+  return self;
+}
+
+#define TH_NEW_WITH_VALUES(N, ...)                       \
+  do {                                                   \
+    real values_[N] = {__VA_ARGS__};                     \
+    THStorage *self_ = THStorage_(newWithSize)(N);       \
+    memcpy(self_->data, values_, sizeof values_);        \
+    return self_;                                        \
+  } while (0)
+
+THStorage *THStorage_(newWithSize1)(real data0)
+{
+  TH_NEW_WITH_VALUES(1, data0);
+}
+
+THStorage *THStorage_(newWithSize2)(real data0, real data1)
+{
+  TH_NEW_WITH_VALUES(2, data0, data1);
+}
+
+THStorage *THStorage_(newWithSize3)(real data0, real data1, real data2)
+{
+  TH_NEW_WITH_VALUES(3, data0, data1, data2);
+}
+
+THStorage *THStorage_(newWithSize4)(real data0, real data1, real data2, real data3)
+{
+  TH_NEW_WITH_VALUES(4, data0, data1, data2, data3);
+}
+
+#undef TH_NEW_WITH_VALUES
+
+THStorage *THStorage_(newWithData)(real *data, ptrdiff_t size)
+{
+  return THStorage_(newWithDataAndAllocator)(data, size, &THDefaultAllocator, NULL);
+}
+
+/* Takes ownership of data: it is released through the allocator when the storage dies. */
+THStorage *THStorage_(newWithDataAndAllocator)(real *data, ptrdiff_t size, THAllocator *allocator,
+                                               void *allocatorContext)
+{
+  THArgCheck(size >= 0, 2, "negative storage size %td", size);
+  THArgCheck(allocator != NULL, 3, "allocator is NULL");
+  THStorage *self = THAlloc(sizeof(THStorage));
+  self->data = data;
+  self->size = size;
+  self->refcount = 1;
+  self->flag = TH_STORAGE_REFCOUNTED | TH_STORAGE_RESIZABLE | TH_STORAGE_FREEMEM;
+  self->allocator = allocator;
+  self->allocatorContext = allocatorContext;
+  self->view = NULL;
+  return self;
+}
+
+void THStorage_(setFlag)(THStorage *storage, const char flag)
+{
+  storage->flag |= flag;
+}
+
+void THStorage_(clearFlag)(THStorage *storage, const char flag)
+{
+  storage->flag &= (char)~flag;
+}
+
+void THStorage_(retain)(THStorage *storage)
+{
+  if (storage && (storage->flag & TH_STORAGE_REFCOUNTED))
+    __atomic_fetch_add(&storage->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void THStorage_(free)(THStorage *storage)
+{
+  if (!storage || !(storage->flag & TH_STORAGE_REFCOUNTED)) return;
+  if (__atomic_sub_fetch(&storage->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
+  if (storage->flag & TH_STORAGE_FREEMEM) storage->allocator->free(storage->allocatorContext, storage->data);
+  if (storage->flag & TH_STORAGE_VIEW) THStorage_(free)(storage->view);
+  THFree(storage);
+}
+
+void THStorage_(swap)(THStorage *storage1, THStorage *storage2)
+{
+  THStorage tmp = *storage1;
+  *storage1 = *storage2;
+  *storage2 = tmp;
+}
+
+void THStorage_(resize)(THStorage *storage, ptrdiff_t size)
+{
+  THArgCheck(storage->flag & TH_STORAGE_RESIZABLE, 1, "Trying to resize storage that is not resizable");
+  THArgCheck(size >= 0, 2, "negative storage size %td", size);
+  THArgCheck((size_t)size <= (size_t)PTRDIFF_MAX / sizeof(real), 2, "storage size %td overflows", size);
+  if (size == storage->size) return;
+  if (storage->allocator->realloc == NULL) {
+    /* An allocator that cannot grow in place: copy into a fresh block. */
+    real *old = storage->data;
+    ptrdiff_t old_size = storage->size;
+    real *data = storage->allocator->malloc(storage->allocatorContext, (ptrdiff_t)sizeof(real) * size);
+    if (old) {
+      if (data) memcpy(data, old, sizeof(real) * (size_t)THMin(old_size, size));
+      if (storage->flag & TH_STORAGE_FREEMEM) storage->allocator->free(storage->allocatorContext, old);
+    }
+    storage->data = data;
+  } else {
+    storage->data = storage->allocator->realloc(storage->allocatorContext, storage->data,
+                                                (ptrdiff_t)sizeof(real) * size);
+  }
+  storage->size = size;
+}
+
+void THStorage_(fill)(THStorage *storage, real value)
+{
+  for (ptrdiff_t i = 0; i < storage->size; i++) storage->data[i] = value;
+}
+
+void THStorage_(set)(THStorage *self, ptrdiff_t idx, real value)
+{
+  THIndexCheck(idx >= 0 && idx < self->size, "index %td out of range for storage of size %td", idx,
+               self->size);
+  self->data[idx] = value;
+}
+
+real THStorage_(get)(const THStorage *self, ptrdiff_t idx)
+{
+  THIndexCheck(idx >= 0 && idx < self->size, "index %td out of range for storage of size %td", idx,
+               self->size);
+  return self->data[idx];
+}

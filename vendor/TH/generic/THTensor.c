@@ -1,0 +1,789 @@
+/* generic/THTensor.c: construction, geometry and views of tensors. */
+#ifndef TH_GENERIC_FILE
+#error "include through THTensor.c"
+#endif
+
+/* ---- accessors ------------------------------------------------------------------------- */
+
+THStorage *THTensor_(storage)(const THTensor *self)
+{
+  return self->storage;
+}
+
+ptrdiff_t THTensor_(storageOffset)(const THTensor *self)
+{
+  return self->storageOffset;
+}
+
+int THTensor_(nDimension)(const THTensor *self)
+{
+  return self->nDimension;
+}
+
+long THTensor_(size)(const THTensor *self, int dim)
+{
+  THIndexCheck(dim >= 0 && dim < self->nDimension, "dimension %d out of range of %dD tensor",
+               dim + TH_INDEX_BASE, self->nDimension);
+  return self->size[dim];
+}
+
+long THTensor_(stride)(const THTensor *self, int dim)
+{
+  THIndexCheck(dim >= 0 && dim < self->nDimension, "dimension %d out of range of %dD tensor",
+               dim + TH_INDEX_BASE, self->nDimension);
+  return self->stride[dim];
+}
+
+THLongStorage *THTensor_(newSizeOf)(THTensor *self)
+{
+  THLongStorage *size = THLongStorage_newWithSize(self->nDimension);
+  if (self->nDimension) memcpy(size->data, self->size, sizeof(long) * (size_t)self->nDimension);
+  return size;
+}
+
+THLongStorage *THTensor_(newStrideOf)(THTensor *self)
+{
+  THLongStorage *stride = THLongStorage_newWithSize(self->nDimension);
+  if (self->nDimension) memcpy(stride->data, self->stride, sizeof(long) * (size_t)self->nDimension);
+  return stride;
+}
+
+real *THTensor_(data)(const THTensor *self)
+{
+  return self->storage ? self->storage->data + self->storageOffset : NULL;
+}
+
+void THTensor_(setFlag)(THTensor *self, const char flag)
+{
+  self->flag |= flag;
+}
+
+void THTensor_(clearFlag)(THTensor *self, const char flag)
+{
+  self->flag &= (char)~flag;
+}
+
+THDescBuff THTensor_(sizeDesc)(const THTensor *tensor)
+{
+  return _THSizeDesc(tensor->size, tensor->nDimension);
+}
+
+THDescBuff THTensor_(desc)(const THTensor *tensor)
+{
+  THDescBuff buf;
+  THDescBuff size = THTensor_(sizeDesc)(tensor);
+  snprintf(buf.str, TH_DESC_BUFF_LEN, "torch.%sTensor of size %s", TH_STRINGIFY(Real),
+           size.str);
+  return buf;
+}
+
+/* ---- construction ---------------------------------------------------------------------- */
+
+static THTensor *THTensor_(alloc)(void)
+{
+  THTensor *self = THAlloc(sizeof(THTensor));
+  self->size = NULL;
+  self->stride = NULL;
+  self->nDimension = 0;
+  self->storage = NULL;
+  self->storageOffset = 0;
+  self->refcount = 1;
+  self->flag = TH_TENSOR_REFCOUNTED;
+  return self;
+}
+
+THTensor *THTensor_(new)(void)
+{
+  return THTensor_(alloc)();
+}
+
+THTensor *THTensor_(newWithTensor)(THTensor *tensor)
+{
+  THTensor *self = THTensor_(alloc)();
+  THTensor_(set)(self, tensor);
+  return self;
+}
+
+/* Checks a size/stride pair of long storages before anything is allocated. */
+static void THTensor_(checkGeometry)(THLongStorage *size, THLongStorage *stride, int arg)
+{
+  if (size) THArgCheck(size->size <= TH_MAX_DIM, arg, "too many dimensions (%td)", size->size);
+  if (size && stride)
+    THArgCheck(size->size == stride->size, arg + 1, "inconsistent size (%td) and stride (%td)",
+               size->size, stride->size);
+  if (size)
+    for (ptrdiff_t d = 0; d < size->size; d++)
+      THArgCheck(size->data[d] >= 0, arg, "negative size %ld in dimension %td", size->data[d],
+                 d + TH_INDEX_BASE);
+}
+
+THTensor *THTensor_(newWithStorage)(THStorage *storage, ptrdiff_t storageOffset, THLongStorage *size,
+                                    THLongStorage *stride)
+{
+  THTensor_(checkGeometry)(size, stride, 3);
+  THArgCheck(storageOffset >= 0, 2, "negative storage offset %td", storageOffset);
+  THTensor *self = THTensor_(alloc)();
+  THTensor_(setStorageNd)(self, storage, storageOffset, size ? (int)size->size : 0,
+                          size ? size->data : NULL, stride ? stride->data : NULL);
+  return self;
+}
+
+/* The fixed-arity forms: a size of -1 means "no such dimension", as upstream. */
+static int THTensor_(countDims)(int n, const long *size)
+{
+  int d = 0;
+  while (d < n && size[d] >= 0) d++;
+  return d;
+}
+
+static THTensor *THTensor_(newWithStorageNd)(THStorage *storage, ptrdiff_t offset, int n, long *size,
+                                             long *stride)
+{
+  THArgCheck(offset >= 0, 2, "negative storage offset %td", offset);
+  for (int d = THTensor_(countDims)(n, size); d < n; d++)
+    THArgCheck(size[d] == -1, 3 + 2 * d, "negative size %ld", size[d]);
+  THTensor *self = THTensor_(alloc)();
+  THTensor_(setStorageNd)(self, storage, offset, THTensor_(countDims)(n, size), size, stride);
+  return self;
+}
+
+THTensor *THTensor_(newWithStorage1d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
+                                      long stride0)
+{
+  long size[1] = {size0}, stride[1] = {stride0};
+  return THTensor_(newWithStorageNd)(storage, storageOffset, 1, size, stride);
+}
+
+THTensor *THTensor_(newWithStorage2d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
+                                      long stride0, long size1, long stride1)
+{
+  long size[2] = {size0, size1}, stride[2] = {stride0, stride1};
+  return THTensor_(newWithStorageNd)(storage, storageOffset, 2, size, stride);
+}
+
+THTensor *THTensor_(newWithStorage3d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
+                                      long stride0, long size1, long stride1, long size2, long stride2)
+{
+  long size[3] = {size0, size1, size2}, stride[3] = {stride0, stride1, stride2};
+  return THTensor_(newWithStorageNd)(storage, storageOffset, 3, size, stride);
+}
+
+THTensor *THTensor_(newWithStorage4d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
+                                      long stride0, long size1, long stride1, long size2, long stride2,
+                                      long size3, long stride3)
+{
+  long size[4] = {size0, size1, size2, size3}, stride[4] = {stride0, stride1, stride2, stride3};
+  return THTensor_(newWithStorageNd)(storage, storageOffset, 4, size, stride);
+}
+
+THTensor *THTensor_(newWithSize)(THLongStorage *size, THLongStorage *stride)
+{
+  return THTensor_(newWithStorage)(NULL, 0, size, stride);
+}
+
+THTensor *THTensor_(newWithSize1d)(long size0)
+{
+  return THTensor_(newWithStorage1d)(NULL, 0, size0, -1);
+}
+
+THTensor *THTensor_(newWithSize2d)(long size0, long size1)
+{
+  return THTensor_(newWithStorage2d)(NULL, 0, size0, -1, size1, -1);
+}
+
+THTensor *THTensor_(newWithSize3d)(long size0, long size1, long size2)
+{
+  return THTensor_(newWithStorage3d)(NULL, 0, size0, -1, size1, -1, size2, -1);
+}
+
+THTensor *THTensor_(newWithSize4d)(long size0, long size1, long size2, long size3)
+{
+  return THTensor_(newWithStorage4d)(NULL, 0, size0, -1, size1, -1, size2, -1, size3, -1);
+}
+
+THTensor *THTensor_(newClone)(THTensor *self)
+{
+  THTensor *tensor = THTensor_(new)();
+  THTensor_(resizeAs)(tensor, self);
+  THTensor_(copy)(tensor, self);
+  return tensor;
+}
+
+THTensor *THTensor_(newContiguous)(THTensor *self)
+{
+  if (!THTensor_(isContiguous)(self)) return THTensor_(newClone)(self);
+  THTensor_(retain)(self);
+  return self;
+}
+
+/* The new* view constructors check first, so that a bad argument leaks nothing. */
+THTensor *THTensor_(newSelect)(THTensor *tensor, int dimension, long sliceIndex)
+{
+  THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THIndexCheck(sliceIndex >= 0 && sliceIndex < tensor->size[dimension], "index %ld out of range",
+               sliceIndex + TH_INDEX_BASE);
+  THTensor *self = THTensor_(newWithTensor)(tensor);
+  THTensor_(select)(self, NULL, dimension, sliceIndex);
+  return self;
+}
+
+THTensor *THTensor_(newNarrow)(THTensor *tensor, int dimension, long firstIndex, long size)
+{
+  THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THArgCheck(firstIndex >= 0 && size > 0 && firstIndex + size <= tensor->size[dimension], 3,
+             "out of range: narrow of [%ld, %ld) from size %ld", firstIndex, firstIndex + size,
+             tensor->size[dimension]);
+  THTensor *self = THTensor_(newWithTensor)(tensor);
+  THTensor_(narrow)(self, NULL, dimension, firstIndex, size);
+  return self;
+}
+
+THTensor *THTensor_(newTranspose)(THTensor *tensor, int dimension1, int dimension2)
+{
+  THIndexCheck(dimension1 >= 0 && dimension1 < tensor->nDimension, "dimension %d out of range",
+               dimension1 + TH_INDEX_BASE);
+  THIndexCheck(dimension2 >= 0 && dimension2 < tensor->nDimension, "dimension %d out of range",
+               dimension2 + TH_INDEX_BASE);
+  THTensor *self = THTensor_(newWithTensor)(tensor);
+  THTensor_(transpose)(self, NULL, dimension1, dimension2);
+  return self;
+}
+
+THTensor *THTensor_(newUnfold)(THTensor *tensor, int dimension, long size, long step)
+{
+  THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THArgCheck(size >= 0 && size <= tensor->size[dimension], 3, "size %ld out of range", size);
+  THArgCheck(step > 0, 4, "step %ld must be positive", step);
+  THArgCheck(tensor->nDimension < TH_MAX_DIM, 1, "too many dimensions");
+  THTensor *self = THTensor_(newWithTensor)(tensor);
+  THTensor_(unfold)(self, NULL, dimension, size, step);
+  return self;
+}
+
+/* The size of a view: one entry may be -1 and is inferred from the element count. */
+static void THTensor_(inferViewSize)(long *out, THLongStorage *size, ptrdiff_t numel)
+{
+  ptrdiff_t known = 1;
+  int infer = -1;
+  THArgCheck(size->size <= TH_MAX_DIM, 2, "too many dimensions (%td)", size->size);
+  for (ptrdiff_t d = 0; d < size->size; d++) {
+    long s = size->data[d];
+    if (s == -1) {
+      THArgCheck(infer < 0, 2, "only one dimension can be inferred");
+      infer = (int)d;
+    } else {
+      THArgCheck(s >= 0, 2, "invalid size %ld", s);
+      known *= s;
+    }
+    out[d] = s;
+  }
+  if (infer >= 0) {
+    THArgCheck(known > 0 && numel % known == 0, 2, "size mismatch: cannot infer a dimension");
+    out[infer] = (long)(numel / known);
+    known *= out[infer];
+  }
+  THArgCheck(known == numel || (size->size == 0 && numel == 0), 2,
+             "size mismatch: view of %td elements as %td", numel, known);
+}
+
+THTensor *THTensor_(newView)(THTensor *tensor, THLongStorage *size)
+{
+  THArgCheck(THTensor_(isContiguous)(tensor), 1, "input is not contiguous");
+  long sizes[TH_MAX_DIM];
+  THTensor_(inferViewSize)(sizes, size, THTensor_(nElement)(tensor));
+  THTensor *self = THTensor_(new)();
+  if (THTensor_(nElement)(tensor) > 0)
+    THTensor_(setStorageNd)(self, tensor->storage, tensor->storageOffset, (int)size->size, sizes, NULL);
+  return self;
+}
+
+/* Broadcast geometry: sizes align to the right; a size-1 dimension repeats with stride 0. */
+static void THTensor_(expandGeometry)(long *outSize, long *outStride, const THTensor *tensor,
+                                      THLongStorage *size)
+{
+  int ndim = (int)size->size, tdim = tensor->nDimension;
+  THArgCheck(tdim > 0, 1, "can't expand an empty tensor");
+  THArgCheck(ndim >= tdim && ndim <= TH_MAX_DIM, 2,
+             "the number of sizes provided (%d) must be at least the number of dimensions (%d)",
+             ndim, tdim);
+  for (int i = ndim - 1; i >= 0; i--) {
+    int t = i - (ndim - tdim);
+    long target = size->data[i];
+    if (t >= 0) {
+      long have = tensor->size[t];
+      THArgCheck(have == target || have == 1 || target == -1, 2,
+                 "expanded size %ld must match the existing size %ld at dimension %d", target, have,
+                 i + TH_INDEX_BASE);
+      outSize[i] = target == -1 ? have : target;
+      outStride[i] = have == 1 && outSize[i] != 1 ? 0 : tensor->stride[t];
+    } else {
+      THArgCheck(target > 0, 2, "invalid size %ld for a new leading dimension", target);
+      outSize[i] = target;
+      outStride[i] = 0;
+    }
+  }
+}
+
+THTensor *THTensor_(newExpand)(THTensor *tensor, THLongStorage *size)
+{
+  long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
+  THTensor_(expandGeometry)(sizes, strides, tensor, size);
+  THTensor *self = THTensor_(new)();
+  THTensor_(setStorageNd)(self, tensor->storage, tensor->storageOffset, (int)size->size, sizes, strides);
+  return self;
+}
+
+void THTensor_(expand)(THTensor *r, THTensor *tensor, THLongStorage *size)
+{
+  long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
+  THTensor_(expandGeometry)(sizes, strides, tensor, size);
+  THTensor_(setStorageNd)(r, tensor->storage, tensor->storageOffset, (int)size->size, sizes, strides);
+}
+
+void THTensor_(expandNd)(THTensor **rets, THTensor **ops, int count)
+{
+  THArgCheck(count > 0, 3, "need at least one tensor");
+  int ndim = 0;
+  for (int i = 0; i < count; i++) {
+    THArgCheck(ops[i]->nDimension > 0, i + 1, "can't expand empty tensor %d", i + TH_INDEX_BASE);
+    ndim = THMax(ndim, ops[i]->nDimension);
+  }
+  long target[TH_MAX_DIM];
+  for (int d = 0; d < ndim; d++) target[d] = 1;
+  for (int i = 0; i < count; i++) {
+    for (int d = 0; d < ops[i]->nDimension; d++) {
+      int o = ndim - ops[i]->nDimension + d;
+      long s = ops[i]->size[d];
+      THArgCheck(s == target[o] || s == 1 || target[o] == 1, i + 1,
+                 "sizes %ld and %ld do not broadcast at dimension %d", s, target[o], o + TH_INDEX_BASE);
+      if (s != 1) target[o] = s;
+    }
+  }
+  THLongStorage sizes = {target, ndim, 1, 0, &THDefaultAllocator, NULL, NULL};
+  for (int i = 0; i < count; i++) THTensor_(expand)(rets[i], ops[i], &sizes);
+}
+
+/* ---- resize and set -------------------------------------------------------------------- */
+
+void THTensor_(resizeNd)(THTensor *self, int nDimension, long *size, long *stride)
+{
+  THArgCheck(nDimension >= 0 && nDimension <= TH_MAX_DIM, 2, "invalid number of dimensions %d",
+             nDimension);
+  /* As upstream: the dimensions end at the first size that is not positive. */
+  int nd = 0;
+  while (nd < nDimension && size[nd] > 0) nd++;
+  int same = nd == self->nDimension;
+  for (int d = 0; same && d < nd; d++)
+    same = self->size[d] == size[d] && (!stride || stride[d] < 0 || self->stride[d] == stride[d]);
+  if (same) return;
+
+  /* The extent in storage, checked for overflow before anything changes. */
+  ptrdiff_t total = nd > 0 ? 1 : 0;
+  long strides[TH_MAX_DIM];
+  for (int d = nd - 1; d >= 0; d--) {
+    ptrdiff_t step;
+    if (stride && stride[d] >= 0)
+      strides[d] = stride[d];
+    else if (d == nd - 1)
+      strides[d] = 1;
+    else
+      THArgCheck(!__builtin_mul_overflow(size[d + 1], strides[d + 1], &strides[d]), 2,
+                 "size overflows");
+    THArgCheck(!__builtin_mul_overflow(size[d] - 1, strides[d], &step) &&
+                   !__builtin_add_overflow(total, step, &total),
+               2, "size %ld overflows", size[d]);
+  }
+  if (nd != self->nDimension) {
+    self->size = THRealloc(self->size, (ptrdiff_t)sizeof(long) * nd);
+    self->stride = THRealloc(self->stride, (ptrdiff_t)sizeof(long) * nd);
+    self->nDimension = nd;
+  }
+  for (int d = 0; d < nd; d++) {
+    self->size[d] = size[d];
+    self->stride[d] = strides[d];
+  }
+  if (nd > 0) {
+    if (!self->storage) self->storage = THStorage_(new)();
+    if (total + self->storageOffset > self->storage->size)
+      THStorage_(resize)(self->storage, total + self->storageOffset);
+  }
+}
+
+/* The fixed-arity resizes reject negative sizes (-1 is only a filler in upstream's own calls). */
+static void THTensor_(resizeChecked)(THTensor *self, int n, long *size)
+{
+  for (int d = 0; d < n; d++)
+    THArgCheck(size[d] >= 0, d + 2, "negative size %ld in dimension %d", size[d], d + TH_INDEX_BASE);
+  THTensor_(resizeNd)(self, n, size, NULL);
+}
+
+void THTensor_(resize)(THTensor *self, THLongStorage *size, THLongStorage *stride)
+{
+  THArgCheck(size != NULL, 2, "invalid size");
+  THTensor_(checkGeometry)(size, stride, 2);
+  THTensor_(resizeNd)(self, (int)size->size, size->data, stride ? stride->data : NULL);
+}
+
+void THTensor_(resizeAs)(THTensor *self, THTensor *src)
+{
+  if (!THTensor_(isSameSizeAs)(self, src)) THTensor_(resizeNd)(self, src->nDimension, src->size, NULL);
+}
+
+void THTensor_(resize1d)(THTensor *tensor, long size0)
+{
+  long size[1] = {size0};
+  THTensor_(resizeChecked)(tensor, 1, size);
+}
+
+void THTensor_(resize2d)(THTensor *tensor, long size0, long size1)
+{
+  long size[2] = {size0, size1};
+  THTensor_(resizeChecked)(tensor, 2, size);
+}
+
+void THTensor_(resize3d)(THTensor *tensor, long size0, long size1, long size2)
+{
+  long size[3] = {size0, size1, size2};
+  THTensor_(resizeChecked)(tensor, 3, size);
+}
+
+void THTensor_(resize4d)(THTensor *tensor, long size0, long size1, long size2, long size3)
+{
+  long size[4] = {size0, size1, size2, size3};
+  THTensor_(resizeChecked)(tensor, 4, size);
+}
+
+void THTensor_(resize5d)(THTensor *tensor, long size0, long size1, long size2, long size3, long size4)
+{
+  long size[5] = {size0, size1, size2, size3, size4};
+  THTensor_(resizeChecked)(tensor, 5, size);
+}
+
+void THTensor_(set)(THTensor *self, THTensor *src)
+{
+  if (self != src)
+    THTensor_(setStorageNd)(self, src->storage, src->storageOffset, src->nDimension, src->size,
+                            src->stride);
+}
+
+void THTensor_(setStorageNd)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
+                             int nDimension, long *size, long *stride)
+{
+  THArgCheck(storageOffset >= 0, 3, "negative storage offset %td", storageOffset);
+  if (self->storage != storage) {
+    THStorage_(retain)(storage); /* before the free: storage may be kept alive only by self */
+    if (self->storage) THStorage_(free)(self->storage);
+    self->storage = storage;
+  }
+  self->storageOffset = storageOffset;
+  THTensor_(resizeNd)(self, nDimension, size, stride);
+}
+
+void THTensor_(setStorage)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
+                           THLongStorage *size, THLongStorage *stride)
+{
+  THTensor_(checkGeometry)(size, stride, 4);
+  THTensor_(setStorageNd)(self, storage, storageOffset, size ? (int)size->size : 0,
+                          size ? size->data : NULL, stride ? stride->data : NULL);
+}
+
+static void THTensor_(setStorageFixed)(THTensor *self, THStorage *storage, ptrdiff_t offset, int n,
+                                       long *size, long *stride)
+{
+  for (int d = THTensor_(countDims)(n, size); d < n; d++)
+    THArgCheck(size[d] == -1, 4 + 2 * d, "negative size %ld", size[d]);
+  THTensor_(setStorageNd)(self, storage, offset, THTensor_(countDims)(n, size), size, stride);
+}
+
+void THTensor_(setStorage1d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+                             long stride0)
+{
+  long size[1] = {size0}, stride[1] = {stride0};
+  THTensor_(setStorageFixed)(self, storage, storageOffset, 1, size, stride);
+}
+
+void THTensor_(setStorage2d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+                             long stride0, long size1, long stride1)
+{
+  long size[2] = {size0, size1}, stride[2] = {stride0, stride1};
+  THTensor_(setStorageFixed)(self, storage, storageOffset, 2, size, stride);
+}
+
+void THTensor_(setStorage3d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+                             long stride0, long size1, long stride1, long size2, long stride2)
+{
+  long size[3] = {size0, size1, size2}, stride[3] = {stride0, stride1, stride2};
+  THTensor_(setStorageFixed)(self, storage, storageOffset, 3, size, stride);
+}
+
+void THTensor_(setStorage4d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+                             long stride0, long size1, long stride1, long size2, long stride2,
+                             long size3, long stride3)
+{
+  long size[4] = {size0, size1, size2, size3}, stride[4] = {stride0, stride1, stride2, stride3};
+  THTensor_(setStorageFixed)(self, storage, storageOffset, 4, size, stride);
+}
+
+/* ---- views in place: self becomes a view of src (src NULL means self) -------------------- */
+
+void THTensor_(narrow)(THTensor *self, THTensor *src, int dimension, long firstIndex, long size)
+{
+  if (!src) src = self;
+  THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THArgCheck(firstIndex >= 0 && firstIndex < src->size[dimension], 4, "out of range: first index %ld",
+             firstIndex);
+  THArgCheck(size > 0 && firstIndex + size <= src->size[dimension], 5, "out of range: size %ld", size);
+  THTensor_(set)(self, src);
+  if (firstIndex > 0) self->storageOffset += firstIndex * self->stride[dimension];
+  self->size[dimension] = size;
+}
+
+void THTensor_(select)(THTensor *self, THTensor *src, int dimension, long sliceIndex)
+{
+  if (!src) src = self;
+  THArgCheck(src->nDimension > 1, 1, "cannot select on a vector");
+  THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THIndexCheck(sliceIndex >= 0 && sliceIndex < src->size[dimension], "index %ld out of range",
+               sliceIndex + TH_INDEX_BASE);
+  THTensor_(set)(self, src);
+  self->storageOffset += sliceIndex * self->stride[dimension];
+  for (int d = dimension; d < self->nDimension - 1; d++) {
+    self->size[d] = self->size[d + 1];
+    self->stride[d] = self->stride[d + 1];
+  }
+  self->nDimension--;
+}
+
+void THTensor_(transpose)(THTensor *self, THTensor *src, int dimension1, int dimension2)
+{
+  if (!src) src = self;
+  THIndexCheck(dimension1 >= 0 && dimension1 < src->nDimension, "dimension %d out of range",
+               dimension1 + TH_INDEX_BASE);
+  THIndexCheck(dimension2 >= 0 && dimension2 < src->nDimension, "dimension %d out of range",
+               dimension2 + TH_INDEX_BASE);
+  THTensor_(set)(self, src);
+  long z = self->stride[dimension1];
+  self->stride[dimension1] = self->stride[dimension2];
+  self->stride[dimension2] = z;
+  z = self->size[dimension1];
+  self->size[dimension1] = self->size[dimension2];
+  self->size[dimension2] = z;
+}
+
+/* Adds a last dimension of the given size: slices of src along `dimension`, `step` apart. */
+void THTensor_(unfold)(THTensor *self, THTensor *src, int dimension, long size, long step)
+{
+  if (!src) src = self;
+  THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THArgCheck(size >= 0 && size <= src->size[dimension], 3, "size %ld out of range", size);
+  THArgCheck(step > 0, 4, "step %ld must be positive", step);
+  THArgCheck(src->nDimension < TH_MAX_DIM, 1, "too many dimensions");
+  long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
+  int nd = src->nDimension;
+  for (int d = 0; d < nd; d++) {
+    newSize[d] = d == dimension ? (src->size[d] - size) / step + 1 : src->size[d];
+    newStride[d] = d == dimension ? step * src->stride[d] : src->stride[d];
+  }
+  newSize[nd] = size;
+  newStride[nd] = src->stride[dimension];
+  THTensor_(setStorageNd)(self, src->storage, src->storageOffset, nd + 1, newSize, newStride);
+}
+
+/* Drops every size-1 dimension; an all-ones tensor keeps one dimension, as upstream. */
+void THTensor_(squeeze)(THTensor *self, THTensor *src)
+{
+  if (!src) src = self;
+  THTensor_(set)(self, src);
+  int nd = 0;
+  for (int d = 0; d < src->nDimension; d++) {
+    if (src->size[d] != 1) {
+      self->size[nd] = src->size[d];
+      self->stride[nd] = src->stride[d];
+      nd++;
+    }
+  }
+  if (nd == 0 && src->nDimension > 0) {
+    self->size[0] = 1;
+    self->stride[0] = 1;
+    nd = 1;
+  }
+  self->nDimension = nd;
+}
+
+void THTensor_(squeeze1d)(THTensor *self, THTensor *src, int dimension)
+{
+  if (!src) src = self;
+  THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THTensor_(set)(self, src);
+  if (src->size[dimension] == 1 && src->nDimension > 1) {
+    for (int d = dimension; d < self->nDimension - 1; d++) {
+      self->size[d] = self->size[d + 1];
+      self->stride[d] = self->stride[d + 1];
+    }
+    self->nDimension--;
+  }
+}
+
+void THTensor_(unsqueeze1d)(THTensor *self, THTensor *src, int dimension)
+{
+  if (!src) src = self;
+  THIndexCheck(dimension >= 0 && dimension <= src->nDimension, "dimension %d out of range",
+               dimension + TH_INDEX_BASE);
+  THArgCheck(src->nDimension > 0, 2, "cannot unsqueeze empty tensor");
+  THArgCheck(src->nDimension < TH_MAX_DIM, 2, "too many dimensions");
+  long size[TH_MAX_DIM], stride[TH_MAX_DIM];
+  int nd = src->nDimension;
+  for (int d = 0, s = 0; d <= nd; d++) {
+    if (d == dimension) {
+      size[d] = 1;
+      stride[d] = d < nd ? src->size[d] * src->stride[d] : 1;
+    } else {
+      size[d] = src->size[s];
+      stride[d] = src->stride[s];
+      s++;
+    }
+  }
+  THTensor_(setStorageNd)(self, src->storage, src->storageOffset, nd + 1, size, stride);
+}
+
+/* ---- predicates ------------------------------------------------------------------------ */
+
+int THTensor_(isContiguous)(const THTensor *self)
+{
+  long z = 1;
+  for (int d = self->nDimension - 1; d >= 0; d--) {
+    if (self->size[d] != 1) {
+      if (self->stride[d] != z) return 0;
+      z *= self->size[d];
+    }
+  }
+  return 1;
+}
+
+int THTensor_(isSize)(const THTensor *self, const THLongStorage *dims)
+{
+  if (self->nDimension != dims->size) return 0;
+  for (int d = 0; d < self->nDimension; d++)
+    if (self->size[d] != dims->data[d]) return 0;
+  return 1;
+}
+
+int THTensor_(isSameSizeAs)(const THTensor *self, const THTensor *src)
+{
+  if (self->nDimension != src->nDimension) return 0;
+  for (int d = 0; d < self->nDimension; d++)
+    if (self->size[d] != src->size[d]) return 0;
+  return 1;
+}
+
+int THTensor_(isSetTo)(const THTensor *self, const THTensor *src)
+{
+  if (!self->storage) return 0;
+  if (self->storage != src->storage || self->storageOffset != src->storageOffset ||
+      self->nDimension != src->nDimension)
+    return 0;
+  for (int d = 0; d < self->nDimension; d++)
+    if (self->size[d] != src->size[d] || self->stride[d] != src->stride[d]) return 0;
+  return 1;
+}
+
+ptrdiff_t THTensor_(nElement)(const THTensor *self)
+{
+  if (self->nDimension == 0) return 0;
+  ptrdiff_t n = 1;
+  for (int d = 0; d < self->nDimension; d++) n *= self->size[d];
+  return n;
+}
+
+/* ---- lifetime -------------------------------------------------------------------------- */
+
+void THTensor_(retain)(THTensor *self)
+{
+  if (self->flag & TH_TENSOR_REFCOUNTED) __atomic_fetch_add(&self->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void THTensor_(free)(THTensor *self)
+{
+  if (!self || !(self->flag & TH_TENSOR_REFCOUNTED)) return;
+  if (__atomic_sub_fetch(&self->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
+  THFree(self->size);
+  THFree(self->stride);
+  if (self->storage) THStorage_(free)(self->storage);
+  THFree(self);
+}
+
+void THTensor_(freeCopyTo)(THTensor *self, THTensor *dst)
+{
+  if (self != dst) THTensor_(copy)(dst, self);
+  THTensor_(free)(self);
+}
+
+/* ---- element access -------------------------------------------------------------------- */
+
+static real *THTensor_(elementPtr)(const THTensor *t, int n, const long *x)
+{
+  THArgCheck(t->nDimension == n, 1, "tensor must have %d dimension%s, not %d", n, n > 1 ? "s" : "",
+             t->nDimension);
+  ptrdiff_t offset = t->storageOffset;
+  for (int d = 0; d < n; d++) {
+    THIndexCheck(x[d] >= 0 && x[d] < t->size[d], "index %ld out of range for dimension %d of size %ld",
+                 x[d], d + TH_INDEX_BASE, t->size[d]);
+    offset += x[d] * t->stride[d];
+  }
+  return t->storage->data + offset;
+}
+
+void THTensor_(set1d)(THTensor *tensor, long x0, real value)
+{
+  long x[1] = {x0};
+  *THTensor_(elementPtr)(tensor, 1, x) = value;
+}
+
+void THTensor_(set2d)(THTensor *tensor, long x0, long x1, real value)
+{
+  long x[2] = {x0, x1};
+  *THTensor_(elementPtr)(tensor, 2, x) = value;
+}
+
+void THTensor_(set3d)(THTensor *tensor, long x0, long x1, long x2, real value)
+{
+  long x[3] = {x0, x1, x2};
+  *THTensor_(elementPtr)(tensor, 3, x) = value;
+}
+
+void THTensor_(set4d)(THTensor *tensor, long x0, long x1, long x2, long x3, real value)
+{
+  long x[4] = {x0, x1, x2, x3};
+  *THTensor_(elementPtr)(tensor, 4, x) = value;
+}
+
+real THTensor_(get1d)(const THTensor *tensor, long x0)
+{
+  long x[1] = {x0};
+  return *THTensor_(elementPtr)(tensor, 1, x);
+}
+
+real THTensor_(get2d)(const THTensor *tensor, long x0, long x1)
+{
+  long x[2] = {x0, x1};
+  return *THTensor_(elementPtr)(tensor, 2, x);
+}
+
+real THTensor_(get3d)(const THTensor *tensor, long x0, long x1, long x2)
+{
+  long x[3] = {x0, x1, x2};
+  return *THTensor_(elementPtr)(tensor, 3, x);
+}
+
+real THTensor_(get4d)(const THTensor *tensor, long x0, long x1, long x2, long x3)
+{
+  long x[4] = {x0, x1, x2, x3};
+  return *THTensor_(elementPtr)(tensor, 4, x);
+}

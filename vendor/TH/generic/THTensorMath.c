@@ -1,0 +1,282 @@
+/* generic/THTensorMath.c: pointwise math, whole-tensor reductions and BLAS-backed products.
+ *
+ * Conventions, as upstream: the result r_ comes first and is resized to the input's shape
+ * (r_ may be the input itself); inputs combined elementwise must have the same number of
+ * elements; reductions accumulate in accreal. Contiguous operands take THVector's kernels,
+ * anything else the strided walk of THTensorApply.h. */
+#ifndef TH_GENERIC_FILE
+#error "include through THTensorMath.c"
+#endif
+
+#define TH_UADD(a, b) ((real)((ureal)(a) + (ureal)(b)))
+#define TH_UMUL(a, b) ((real)((ureal)(a) * (ureal)(b)))
+
+static int THTensor_(allContiguous)(THTensor *a, THTensor *b, THTensor *c)
+{
+  return THTensor_(isContiguous)(a) && (!b || THTensor_(isContiguous)(b)) &&
+         (!c || THTensor_(isContiguous)(c));
+}
+
+static void THTensor_(checkSameNumel)(THTensor *a, THTensor *b, int arg)
+{
+  THArgCheck(THTensor_(nElement)(a) == THTensor_(nElement)(b), arg,
+             "inconsistent tensor size: %td vs %td elements", THTensor_(nElement)(a),
+             THTensor_(nElement)(b));
+}
+
+void THTensor_(fill)(THTensor *r_, real value)
+{
+  if (THTensor_(isContiguous)(r_))
+    THVector_(fill)(THTensor_(data)(r_), value, THTensor_(nElement)(r_));
+  else
+    TH_TENSOR_APPLY(real, r_, *r__data = value;);
+}
+
+void THTensor_(zero)(THTensor *r_)
+{
+  THTensor_(fill)(r_, 0);
+}
+
+ptrdiff_t THTensor_(numel)(THTensor *t)
+{
+  return THTensor_(nElement)(t);
+}
+
+/* ---- reductions over everything -------------------------------------------------------- */
+
+/* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs add up in
+ * accreal. */
+accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
+{
+  THTensor_(checkSameNumel)(tensor, src, 2);
+  uaccreal sum = 0;
+  ptrdiff_t n = THTensor_(nElement)(tensor);
+  if (n == 0) return 0;
+  THIter a, b;
+  THIter_init(&a, THTensor_(data)(tensor), sizeof(real), tensor->nDimension, tensor->size, tensor->stride);
+  THIter_init(&b, THTensor_(data)(src), sizeof(real), src->nDimension, src->size, src->stride);
+  while (n > 0) {
+    long run = THMin(a.left, b.left);
+    sum += (uaccreal)THBlas_(dot)(run, (real *)a.ptr, TH_ITER_STRIDE(a), (real *)b.ptr, TH_ITER_STRIDE(b));
+    THIter_advance(&a, run);
+    THIter_advance(&b, run);
+    n -= run;
+  }
+  return (accreal)sum;
+}
+
+accreal THTensor_(sumall)(THTensor *tensor)
+{
+  uaccreal sum = 0;
+  TH_TENSOR_APPLY(real, tensor, sum += (uaccreal)*tensor_data;);
+  return (accreal)sum;
+}
+
+accreal THTensor_(prodall)(THTensor *tensor)
+{
+  uaccreal prod = 1;
+  TH_TENSOR_APPLY(real, tensor, prod *= (uaccreal)*tensor_data;);
+  return (accreal)prod;
+}
+
+/* NaN wins, as upstream: once seen it stays the answer. */
+real THTensor_(maxall)(THTensor *tensor)
+{
+  THArgCheck(THTensor_(nElement)(tensor) > 0, 1, "tensor must have one dimension");
+  real best = THTensor_(data)(tensor)[0];
+  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (!(v <= best)) best = v;);
+  return best;
+}
+
+real THTensor_(minall)(THTensor *tensor)
+{
+  THArgCheck(THTensor_(nElement)(tensor) > 0, 1, "tensor must have one dimension");
+  real best = THTensor_(data)(tensor)[0];
+  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (!(v >= best)) best = v;);
+  return best;
+}
+
+/* ---- pointwise with a scalar ----------------------------------------------------------- */
+
+void THTensor_(add)(THTensor *r_, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r_, t);
+  if (THTensor_(allContiguous)(r_, t, NULL))
+    THVector_(adds)(THTensor_(data)(r_), THTensor_(data)(t), value, THTensor_(nElement)(t));
+  else
+    TH_TENSOR_APPLY2(real, r_, real, t, *r__data = TH_UADD(*t_data, value););
+}
+
+void THTensor_(sub)(THTensor *r_, THTensor *t, real value)
+{
+  THTensor_(add)(r_, t, (real)(0 - (ureal)value));
+}
+
+void THTensor_(mul)(THTensor *r_, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r_, t);
+  if (THTensor_(allContiguous)(r_, t, NULL))
+    THVector_(muls)(THTensor_(data)(r_), THTensor_(data)(t), value, THTensor_(nElement)(t));
+  else
+    TH_TENSOR_APPLY2(real, r_, real, t, *r__data = TH_UMUL(*t_data, value););
+}
+
+void THTensor_(div)(THTensor *r_, THTensor *t, real value)
+{
+#ifdef TH_REAL_IS_INTEGER
+  THArgCheck(value != 0, 3, "division by zero");
+#endif
+  THTensor_(resizeAs)(r_, t);
+  if (THTensor_(allContiguous)(r_, t, NULL)) {
+    THVector_(divs)(THTensor_(data)(r_), THTensor_(data)(t), value, THTensor_(nElement)(t));
+  } else {
+    /* one element at a time through the same kernel, so the integer rules stay in one place */
+    TH_TENSOR_APPLY2(real, r_, real, t, THVector_(divs)(r__data, t_data, value, 1););
+  }
+}
+
+/* ---- pointwise between tensors --------------------------------------------------------- */
+
+void THTensor_(cadd)(THTensor *r_, THTensor *t, real value, THTensor *src)
+{
+  THTensor_(checkSameNumel)(t, src, 4);
+  THTensor_(resizeAs)(r_, t);
+  if (THTensor_(allContiguous)(r_, t, src))
+    THVector_(cadd)(THTensor_(data)(r_), THTensor_(data)(t), THTensor_(data)(src), value,
+                    THTensor_(nElement)(t));
+  else
+    TH_TENSOR_APPLY3(real, r_, real, t, real, src,
+                     *r__data = TH_UADD(*t_data, TH_UMUL(value, *src_data)););
+}
+
+void THTensor_(csub)(THTensor *r_, THTensor *t, real value, THTensor *src)
+{
+  THTensor_(cadd)(r_, t, (real)(0 - (ureal)value), src);
+}
+
+void THTensor_(cmul)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(checkSameNumel)(t, src, 3);
+  THTensor_(resizeAs)(r_, t);
+  if (THTensor_(allContiguous)(r_, t, src))
+    THVector_(cmul)(THTensor_(data)(r_), THTensor_(data)(t), THTensor_(data)(src), THTensor_(nElement)(t));
+  else
+    TH_TENSOR_APPLY3(real, r_, real, t, real, src, *r__data = TH_UMUL(*t_data, *src_data););
+}
+
+void THTensor_(cdiv)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(checkSameNumel)(t, src, 3);
+#ifdef TH_REAL_IS_INTEGER
+  /* check before writing anything: integer division by zero would trap */
+  TH_TENSOR_APPLY(real, src, THArgCheck(*src_data != 0, 3, "division by zero"););
+#endif
+  THTensor_(resizeAs)(r_, t);
+  if (THTensor_(allContiguous)(r_, t, src))
+    THVector_(cdiv)(THTensor_(data)(r_), THTensor_(data)(t), THTensor_(data)(src), THTensor_(nElement)(t));
+  else
+    TH_TENSOR_APPLY3(real, r_, real, t, real, src, THVector_(cdiv)(r__data, t_data, src_data, 1););
+}
+
+/* ---- products -------------------------------------------------------------------------- */
+
+/* r_ = beta t + alpha mat vec */
+void THTensor_(addmv)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor *mat, THTensor *vec)
+{
+  THArgCheck(mat->nDimension == 2 && vec->nDimension == 1, 5, "matrix and vector expected, got %dD, %dD",
+             mat->nDimension, vec->nDimension);
+  THArgCheck(mat->size[1] == vec->size[0], 6, "size mismatch: %ld columns, vector of %ld",
+             mat->size[1], vec->size[0]);
+  THArgCheck(t->nDimension == 1 && t->size[0] == mat->size[0], 3, "size mismatch: vector of %ld "
+             "expected for t", mat->size[0]);
+  if (r_ != t) {
+    THTensor_(resizeAs)(r_, t);
+    THTensor_(copy)(r_, t);
+  }
+  long m = mat->size[0], n = mat->size[1];
+  if (mat->stride[0] == 1 && mat->stride[1] >= THMax(1, m)) {          /* column-major */
+    THBlas_(gemv)('n', m, n, alpha, THTensor_(data)(mat), mat->stride[1], THTensor_(data)(vec),
+                  vec->stride[0], beta, THTensor_(data)(r_), r_->stride[0]);
+  } else if (mat->stride[1] == 1 && mat->stride[0] >= THMax(1, n)) {   /* row-major: transposed */
+    THBlas_(gemv)('t', n, m, alpha, THTensor_(data)(mat), mat->stride[0], THTensor_(data)(vec),
+                  vec->stride[0], beta, THTensor_(data)(r_), r_->stride[0]);
+  } else {
+    THTensor *cmat = THTensor_(newContiguous)(mat);
+    THBlas_(gemv)('t', n, m, alpha, THTensor_(data)(cmat), cmat->stride[0], THTensor_(data)(vec),
+                  vec->stride[0], beta, THTensor_(data)(r_), r_->stride[0]);
+    THTensor_(free)(cmat);
+  }
+}
+
+/* How a matrix is handed to column-major gemm: as is ('n'), as its transpose ('t'), or NULL when
+ * neither stride is 1 and a contiguous copy is needed. */
+static char THTensor_(gemmLayout)(THTensor *m, long *ld)
+{
+  if (m->stride[0] == 1 && m->stride[1] >= THMax(1, m->size[0])) {
+    *ld = m->stride[1];
+    return 'n';
+  }
+  if (m->stride[1] == 1 && m->stride[0] >= THMax(1, m->size[1])) {
+    *ld = m->stride[0];
+    return 't';
+  }
+  return 0;
+}
+
+/* r_ = beta t + alpha mat1 mat2 */
+void THTensor_(addmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor *m1, THTensor *m2)
+{
+  THArgCheck(m1->nDimension == 2 && m2->nDimension == 2, 5, "matrices expected, got %dD, %dD tensors",
+             m1->nDimension, m2->nDimension);
+  THArgCheck(m1->size[1] == m2->size[0], 6, "size mismatch, m1: %ldx%ld, m2: %ldx%ld", m1->size[0],
+             m1->size[1], m2->size[0], m2->size[1]);
+  THArgCheck(t->nDimension == 2 && t->size[0] == m1->size[0] && t->size[1] == m2->size[1], 3,
+             "size mismatch: t must be %ldx%ld", m1->size[0], m2->size[1]);
+  if (r_ != t) {
+    THTensor_(resizeAs)(r_, t);
+    if (beta != 0) THTensor_(copy)(r_, t);
+  }
+  long m = m1->size[0], n = m2->size[1], k = m1->size[1];
+  if (m == 0 || n == 0) return;
+
+  /* Column-major gemm computes r_ directly if r_ is column-major, else r_^T = m2^T m1^T. */
+  THTensor *r = r_, *a = m1, *b = m2;
+  int swap = 0;
+  long ldr = 0;
+  char lr = THTensor_(gemmLayout)(r_, &ldr);
+  if (lr == 0) {
+    r = THTensor_(newClone)(r_);
+    lr = THTensor_(gemmLayout)(r, &ldr);
+  }
+  if (lr == 't') {
+    swap = 1;
+    a = m2;
+    b = m1;
+    long tmp = m;
+    m = n;
+    n = tmp;
+  }
+  long lda = 0, ldb = 0;
+  THTensor *ca = a, *cb = b;
+  char ta = THTensor_(gemmLayout)(a, &lda), tb = THTensor_(gemmLayout)(b, &ldb);
+  if (!ta) {
+    ca = THTensor_(newContiguous)(a);
+    ta = THTensor_(gemmLayout)(ca, &lda);
+  }
+  if (!tb) {
+    cb = THTensor_(newContiguous)(b);
+    tb = THTensor_(gemmLayout)(cb, &ldb);
+  }
+  if (swap) { /* we multiply the transposes: flip each operand's layout */
+    ta = ta == 'n' ? 't' : 'n';
+    tb = tb == 'n' ? 't' : 'n';
+  }
+  THBlas_(gemm)(ta, tb, m, n, k, alpha, THTensor_(data)(ca), lda, THTensor_(data)(cb), ldb, beta,
+                THTensor_(data)(r), ldr);
+  if (ca != a) THTensor_(free)(ca);
+  if (cb != b) THTensor_(free)(cb);
+  if (r != r_) THTensor_(freeCopyTo)(r, r_);
+}
+
+#undef TH_UADD
+#undef TH_UMUL
