@@ -47,6 +47,7 @@ class Param:
     ctype: str
     name: str
     decl: str  # the full declaration, e.g. ``float *x`` or ``void (*f)(void *data)``
+    template: str = ""  # the type as the table writes it, before substitution (``real *``)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Prototype:
     symbol: str
     restype: str
     params: tuple[Param, ...]
+    restype_template: str
     variadic: bool
     family: str | None  # e.g. "Tensor_dot" for THFloatTensor_dot; None for plain functions
     type: str | None  # e.g. "Float"; None for plain functions
@@ -114,20 +116,23 @@ def load(path: Path = TH_TABLE, types: dict[str, tuple[str, str]] = TH_TYPES) ->
             continue
         symbol, restype, params, type_list = line.split("\t")[:4]
         generic = "<T>" in symbol
+        parts = _split_params(params)
+        variadic = bool(parts) and parts[-1] == "..."
+        if variadic:
+            parts = parts[:-1]
+        template = [_parse_param(p, i) for i, p in enumerate(parts)]
+        ret_template = re.sub(r"\s*\*", " *", restype.strip())
         for t in type_list.split(",") if generic else [None]:
-            ret, plist, sym = restype, params, symbol
-            if t is not None:
-                ret, plist = _substitute(ret, t, types), _substitute(plist, t, types)
-                sym = symbol.replace("<T>", t)
-            parts = _split_params(plist)
-            variadic = bool(parts) and parts[-1] == "..."
-            if variadic:
-                parts = parts[:-1]
+            def sub(text: str, t: str | None = t) -> str:
+                return text if t is None else _substitute(text, t, types)
+
             protos.append(
                 Prototype(
-                    symbol=sym,
-                    restype=re.sub(r"\s*\*", " *", ret.strip()),
-                    params=tuple(_parse_param(p, i) for i, p in enumerate(parts)),
+                    symbol=symbol.replace("<T>", t) if t else symbol,
+                    restype=sub(ret_template),
+                    params=tuple(Param(sub(q.ctype), q.name, sub(q.decl), q.ctype)
+                                 for q in template),
+                    restype_template=ret_template,
                     variadic=variadic,
                     family=symbol.split("<T>", 1)[1] if generic else None,
                     type=t,

@@ -14,6 +14,7 @@ signature (``Tensor``, ``AccReal``, ``read1dFile``, ``dot``, ``sumall`` ...) imp
 from __future__ import annotations
 
 import inspect
+import numbers
 import os
 import sys
 from collections.abc import Callable
@@ -40,17 +41,21 @@ def _real_converter(etype: ElementType) -> Callable[[Any], Any]:
     """Checks a Python scalar for a `real` parameter: integer types reject non-integers and
     values out of range (ctypes would wrap them silently)."""
     if etype.floating:
-        return float
+        def to_float(v: Any) -> float:
+            if not isinstance(v, numbers.Real):
+                raise TypeError(f"expected a real number, got {type(v).__name__}")
+            return float(v)
+
+        return to_float
     info = np.iinfo(etype.dtype)
     lo, hi = int(info.min), int(info.max)
 
     def to_real(v: Any) -> int:
-        if isinstance(v, (float, np.floating)) and not float(v).is_integer():
+        if not isinstance(v, numbers.Real):
+            raise TypeError(f"expected a number, got {type(v).__name__}")
+        if not float(v).is_integer():
             raise TypeError(f"{etype.name} tensors take integer scalars, got {v!r}")
-        try:
-            i = int(v)
-        except (TypeError, ValueError):
-            raise TypeError(f"expected a number, got {type(v).__name__}") from None
+        i = int(v)
         if not lo <= i <= hi:
             raise OverflowError(f"{i} is out of range for {etype.name} ({lo}..{hi})")
         return i
@@ -65,10 +70,8 @@ def _make(etype: ElementType, name: str, kind: str) -> Callable[..., Any]:
     params = proto.params[1:] if kind == "out" else proto.params
     cls = TENSOR_CLASSES[etype.name]
     to_real = _real_converter(etype)
-    real_ctype = TYPES[etype.name].ctype.__name__
     # which positions take a `real` (checked and converted before the call)
-    reals = tuple(i for i, p in enumerate(params) if ffi.ctypes_type(p.ctype).__name__ == real_ctype
-                  and "*" not in p.ctype)
+    reals = tuple(i for i, p in enumerate(params) if p.template.split() == ["real"])
 
     def convert(args: tuple[Any, ...]) -> list[Any]:
         if len(args) != len(params):

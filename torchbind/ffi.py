@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -157,25 +158,34 @@ def _bare(ctype: str) -> str:
     return " ".join(w for w in ctype.replace("*", " * ").split() if w not in ("const", "volatile"))
 
 
-def ctypes_type(ctype: str, *, result: bool = False) -> Any:
-    """The ctypes type for a C type string from the table."""
+def ctypes_type(ctype: str, *, result: bool = False, template: str = "") -> Any:
+    """The ctypes type for a C type string from the table. ``template`` is the type as the
+    generic row writes it: where it says ``real``, ``char`` is a number (THCharTensor's
+    elements), elsewhere a character or, as ``const char *``, a string."""
     t = _bare(ctype)
+    is_real = bool(re.search(r"\breal\b", template))
     if t == "void":
         return None
-    if t == "char":  # a signed byte used as a number (THCharTensor's real)
-        return ctypes.c_byte
+    if is_real and "*" not in t:
+        return ctypes.c_byte if t == "char" else _SCALARS[t]
+    if is_real:  # a pointer to elements
+        base = t.replace("*", "").strip()
+        elem = ctypes.c_byte if base == "char" else _SCALARS[base]
+        return ctypes.POINTER(elem) if result and t.count("*") == 1 else ctypes.c_void_p
     if t in _SCALARS:
         return _SCALARS[t]
     if "(*)" in t or t.endswith("Function"):
         return ctypes.c_void_p  # a C function pointer (e.g. a ctypes CFUNCTYPE object)
     if t == "char *":
-        return ctypes.c_char_p if result else CString
+        if result:
+            return ctypes.c_char_p
+        return CString if "const" in ctype else ctypes.c_void_p
     stars = t.count("*")
     base = t.replace("*", "").strip()
     if stars == 1 and base.startswith("TH") and base not in _SCALARS:
         return ctypes.c_void_p if result else struct_pointer(base)
     if stars == 1 and result and base in _SCALARS:
-        return ctypes.POINTER(_SCALARS[base] if base != "char" else ctypes.c_byte)
+        return ctypes.POINTER(_SCALARS[base])
     return ctypes.c_void_p  # data pointers, arrays of pointers, void *
 
 
@@ -233,8 +243,8 @@ def declare(symbol: str) -> Any | None:
     except AttributeError:
         return None
     if not proto.variadic:
-        cfunc.argtypes = [ctypes_type(p.ctype) for p in proto.params]
-    cfunc.restype = ctypes_type(proto.restype, result=True)
+        cfunc.argtypes = [ctypes_type(p.ctype, template=p.template) for p in proto.params]
+    cfunc.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
     return cfunc
 
 

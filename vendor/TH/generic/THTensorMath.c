@@ -79,12 +79,12 @@ accreal THTensor_(prodall)(THTensor *tensor)
   return (accreal)prod;
 }
 
-/* NaN wins, as upstream: once seen it stays the answer. */
+/* NaN wins, as upstream: once seen it stays the answer (best == best fails only for NaN). */
 real THTensor_(maxall)(THTensor *tensor)
 {
   THArgCheck(THTensor_(nElement)(tensor) > 0, 1, "tensor must have one dimension");
   real best = THTensor_(data)(tensor)[0];
-  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (!(v <= best)) best = v;);
+  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (best == best && !(v <= best)) best = v;);
   return best;
 }
 
@@ -92,7 +92,7 @@ real THTensor_(minall)(THTensor *tensor)
 {
   THArgCheck(THTensor_(nElement)(tensor) > 0, 1, "tensor must have one dimension");
   real best = THTensor_(data)(tensor)[0];
-  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (!(v >= best)) best = v;);
+  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (best == best && !(v >= best)) best = v;);
   return best;
 }
 
