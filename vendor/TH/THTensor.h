@@ -27,4 +27,26 @@
 #include "THGenerateAllTypes.h"
 #undef TH_GENERIC_FILE
 
+/* The rest of TensorMath, one concept a file. Each header is instantiated for the seven math
+ * types and guards its type-restricted functions with TH_REAL_IS_* itself. */
+#include "THRandom.h"
+#define TH_GENERIC_FILE "generic/THTensorPointwise.h"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE
+#define TH_GENERIC_FILE "generic/THTensorReduce.h"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE
+#define TH_GENERIC_FILE "generic/THTensorIndex.h"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE
+#define TH_GENERIC_FILE "generic/THTensorRandom.h"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE
+#define TH_GENERIC_FILE "generic/THTensorLapack.h"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE
+#define TH_GENERIC_FILE "generic/THTensorConv.h"
+#include "THGenerateAllTypes.h"
+#undef TH_GENERIC_FILE
+
 #endif

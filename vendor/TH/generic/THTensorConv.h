@@ -1,0 +1,1 @@
+/* generic/THTensorConv.h: declarations (filled in by the issue-3 work). */

@@ -1,0 +1,4 @@
+/* generic/THTensorPointwise.c (filled in by the issue-3 work). */
+#ifndef TH_GENERIC_FILE
+#error "include through THTensorPointwise.c"
+#endif

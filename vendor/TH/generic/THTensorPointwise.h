@@ -1,0 +1,1 @@
+/* generic/THTensorPointwise.h: declarations (filled in by the issue-3 work). */

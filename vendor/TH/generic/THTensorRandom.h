@@ -1,0 +1,1 @@
+/* generic/THTensorRandom.h: declarations (filled in by the issue-3 work). */
