@@ -1,0 +1,1 @@
+/* generic/THLapack.h (filled in by the issue-3 work). */
