@@ -215,9 +215,8 @@ def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
         try:
             result = cfunc(*args)
-        except argument_error as e:
-            cause = e.__context__
-            cls = type(cause) if isinstance(cause, (TypeError, ValueError)) else TypeError
+        except argument_error as e:  # ctypes wraps from_param's exception: unwrap its class
+            cls = ValueError if ": ValueError:" in f": {e}" else TypeError
             raise cls(f"{symbol}: {e}") from None
         if pending.value:
             raise_pending(symbol)
