@@ -1,0 +1,45 @@
+"""The blog's example runs with every per-type module and prints the blog's result."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "backpack.py"
+
+
+def run(module: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(EXAMPLE), module], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("module,expected", [
+    ("int_tensor", "440"), ("float_tensor", "440.0"), ("short_tensor", "440"),
+    ("long_tensor", "440"), ("double_tensor", "440.0"),
+])
+def test_blog_result(module, expected):
+    out = run(module)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("module,dtype", [("byte_tensor", np.uint8), ("char_tensor", np.int8)])
+def test_byte_and_char_read_characters(module, dtype):
+    """A Byte or Char file is text: the app sees character codes, and dot wraps in the type."""
+    codes = np.frombuffer(b"1 2 3 4 5 ", np.uint8).astype(dtype)
+    dot = int((codes.astype(np.int64) ** 2).sum().astype(dtype))
+    expected = dot + int(codes.astype(np.int64).sum())
+    out = run(module)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(expected)
+
+
+def test_half_and_bad_names_fail_cleanly():
+    out = run("half_tensor")
+    assert out.returncode == 2 and "no dot" in out.stderr
+    out = run("quaternion_tensor")
+    assert out.returncode == 2 and "no such implementation" in out.stderr
