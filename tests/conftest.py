@@ -34,7 +34,8 @@ def sample(T, shape, rng=None, low=None, high=None):
     rng = rng or np.random.default_rng(0)
     dt = T.ELEMENT_TYPE.dtype
     if dt.kind == "f":
-        return rng.uniform(-4 if low is None else low, 4 if high is None else high, shape).astype(dt)
+        lo, hi = -4 if low is None else low, 4 if high is None else high
+        return rng.uniform(lo, hi, shape).astype(dt)
     lo = (0 if dt.kind == "u" else -5) if low is None else low
     hi = 6 if high is None else high
     return rng.integers(lo, hi, shape).astype(dt)
@@ -54,7 +55,7 @@ def views(T, a):
 def assert_close(actual, expected, dtype):
     actual = np.asarray(actual)
     if np.dtype(dtype).kind == "f":
-        tol = 1e-2 if np.dtype(dtype).itemsize <= 2 else (1e-4 if np.dtype(dtype).itemsize == 4 else 1e-10)
+        tol = {2: 1e-2, 4: 1e-4}.get(np.dtype(dtype).itemsize, 1e-10)
         np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
     else:
         np.testing.assert_array_equal(actual, expected)

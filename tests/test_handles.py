@@ -42,7 +42,7 @@ def test_using_a_freed_handle_raises():
     with pytest.raises(ValueError, match="freed"):
         F.sumall(t)
     with pytest.raises(ValueError, match="freed"):
-        t.shape
+        _ = t.shape
 
 
 def test_borrowed_pointer_is_retained():

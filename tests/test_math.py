@@ -25,7 +25,7 @@ def test_reductions(T, shape):
         assert_close(T.prodall(t), x.astype(acc).prod(), dt)
         assert T.maxall(t) == x.max() and T.minall(t) == x.min(), name
         assert isinstance(T.sumall(t), T.AccReal)
-    for (_, t, x), (_, u, y) in zip(views(T, a), views(T, b)):
+    for (_, t, x), (_, u, y) in zip(views(T, a), views(T, b), strict=False):
         d = T.dot(t, u)
         assert isinstance(d, T.AccReal)
         if dt.kind == "f":
@@ -53,10 +53,11 @@ def test_nan_propagates_in_max():
 def test_scalar_ops(T, shape):
     dt = T.ELEMENT_TYPE.dtype
     a = sample(T, shape)
-    for name, t, x in views(T, a):
-        assert_close(T.add(t, 3), wrap(x.astype(np.float64 if dt.kind == "f" else np.int64) + 3, dt), dt)
-        assert_close(T.sub(t, 2), wrap(x.astype(np.int64 if dt.kind != "f" else np.float64) - 2, dt), dt)
-        assert_close(T.mul(t, 3), wrap(x.astype(np.int64 if dt.kind != "f" else np.float64) * 3, dt), dt)
+    for _name, t, x in views(T, a):
+        big = x.astype(np.float64 if dt.kind == "f" else np.int64)
+        assert_close(T.add(t, 3), wrap(big + 3, dt), dt)
+        assert_close(T.sub(t, 2), wrap(big - 2, dt), dt)
+        assert_close(T.mul(t, 3), wrap(big * 3, dt), dt)
         if dt.kind == "f":
             assert_close(T.div(t, 4), x / dt.type(4), dt)
         else:  # C division truncates toward zero
@@ -77,7 +78,7 @@ def test_tensor_ops(T, shape):
     big = np.float64 if dt.kind == "f" else np.int64
     a = sample(T, shape)
     b = sample(T, shape, np.random.default_rng(7), low=1)
-    for (name, t, x), (_, u, y) in zip(views(T, a), views(T, b)):
+    for (_name, t, x), (_, u, y) in zip(views(T, a), views(T, b), strict=False):
         assert_close(T.cadd(t, 2, u), wrap(x.astype(big) + 2 * y.astype(big), dt), dt)
         assert_close(T.csub(t, 2, u), wrap(x.astype(big) - 2 * y.astype(big), dt), dt)
         assert_close(T.cmul(t, u), wrap(x.astype(big) * y, dt), dt)
@@ -96,10 +97,11 @@ def test_out_argument_and_aliasing(T):
     assert_close(t, wrap(a.astype(np.float64 if dt.kind == "f" else np.int64) + 1, dt), dt)
 
 
-def test_integer_division_by_zero_raises(T):
-    if T.ELEMENT_TYPE.floating:
-        pytest.skip("floating division by zero gives inf, as IEEE says")
+def test_division_by_zero(T):
     t = T.from_numpy(np.array([1, 2, 3], T.ELEMENT_TYPE.dtype))
+    if T.ELEMENT_TYPE.floating:  # IEEE: inf, no error
+        assert np.isinf(np.asarray(T.div(t, 0))).all()
+        return
     with pytest.raises(ValueError, match="division by zero"):
         T.div(t, 0)
     with pytest.raises(ValueError, match="division by zero"):
@@ -130,7 +132,8 @@ def test_addmm(T, m, k, n):
                      a.astype(big) @ b, dt)
     # a non-contiguous operand (every other row)
     wide = sample(T, (2 * m, k))
-    assert_close(T.addmm(1, T.from_numpy(c), 1, T.from_numpy(wide).unfold(0, 1, 2).select(2, 0), T.from_numpy(b)),
+    every_other_row = T.from_numpy(wide).unfold(0, 1, 2).select(2, 0)
+    assert_close(T.addmm(1, T.from_numpy(c), 1, every_other_row, T.from_numpy(b)),
                  wrap(c.astype(big) + wide[::2].astype(big) @ b, dt), dt)
 
 
@@ -162,7 +165,8 @@ def test_large_blas_paths_match_numpy():
     np.testing.assert_allclose(D.addmm(0, D.zeros(200, 100), 1, D.from_numpy(a), D.from_numpy(b)),
                                a @ b, rtol=1e-12, atol=1e-10)
     x = rng.standard_normal(100_000).astype(np.float32)
-    assert abs(F.dot(F.from_numpy(x), F.from_numpy(x)) - float(x.astype(np.float64) @ x)) < 1e-2 * len(x)
+    exact = float(x.astype(np.float64) @ x)
+    assert abs(F.dot(F.from_numpy(x), F.from_numpy(x)) - exact) < 1e-2 * len(x)
 
 
 def test_scalar_arguments_are_checked(T):

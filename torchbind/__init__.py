@@ -18,8 +18,15 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from torchbind.errors import (THError, THFileNotFoundError, THIndexError, THIOError,
-                              THMemoryError, THTypeError, THValueError)
+from torchbind.errors import (
+    THError,
+    THFileNotFoundError,
+    THIndexError,
+    THIOError,
+    THMemoryError,
+    THTypeError,
+    THValueError,
+)
 
 __version__ = "0.1.0"
 

@@ -16,8 +16,14 @@ import numpy as np
 from torchbind import ffi
 from torchbind._handle import Handle
 from torchbind._types import TYPES, ElementType
-from torchbind.storage import _EMPTY_ADDRESS, STORAGE_CLASSES, TH_STORAGE_FREEMEM, \
-    TH_STORAGE_RESIZABLE, Storage, StorageStruct
+from torchbind.storage import (
+    _EMPTY_ADDRESS,
+    STORAGE_CLASSES,
+    TH_STORAGE_FREEMEM,
+    TH_STORAGE_RESIZABLE,
+    Storage,
+    StorageStruct,
+)
 
 
 class TensorStruct(ctypes.Structure):
@@ -84,7 +90,7 @@ class Tensor(Handle):
             if any(s < 0 or s % item for s in a.strides):
                 a = a.copy()
         strides = [s // item for s in a.strides]
-        extent = 1 + sum((n - 1) * s for n, s in zip(a.shape, strides))
+        extent = 1 + sum((n - 1) * s for n, s in zip(a.shape, strides, strict=False))
         ptr = a.ctypes.data
         storage = cls.storage_class(cls._c("Storage_newWithData")(ptr, extent), owner=a)
         # The memory is numpy's: TH must neither free nor reallocate it.
