@@ -37,7 +37,7 @@ MATH_OUT = ("add", "sub", "mul", "div", "cadd", "csub", "cmul", "cdiv", "addmm",
 MATH = ("zeros", *MATH_VALUE, *MATH_INPLACE, *MATH_OUT)
 
 
-def _real_converter(etype: ElementType) -> Callable[[Any], Any]:
+def real_converter(etype: ElementType) -> Callable[[Any], Any]:
     """Checks a Python scalar for a `real` parameter: integer types reject non-integers and
     values out of range (ctypes would wrap them silently)."""
     if etype.floating:
@@ -69,7 +69,7 @@ def _make(etype: ElementType, name: str, kind: str) -> Callable[..., Any]:
     proto = ffi.PROTOTYPES[symbol]
     params = proto.params[1:] if kind == "out" else proto.params
     cls = TENSOR_CLASSES[etype.name]
-    to_real = _real_converter(etype)
+    to_real = real_converter(etype)
     # which positions take a `real` (checked and converted before the call)
     reals = tuple(i for i, p in enumerate(params) if p.template.split() == ["real"])
 

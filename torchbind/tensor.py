@@ -266,6 +266,252 @@ class Tensor(Handle):
         self._c("Tensor_resizeNd")(self, len(dims), sizes, None)
         return self
 
+    def reshape(self, *shape: int) -> Tensor:
+        """The same elements with another shape: a view when contiguous, else a copy."""
+        return (self if self.is_contiguous() else self.contiguous()).view(*shape)
+
+    def to(self, target: Any) -> Tensor:
+        """This tensor converted to another type (a per-type module, a Tensor class or a TH
+        type name such as "Double"), through TH's copy functions; self if already that type."""
+        cls = _tensor_class(target)
+        return self if cls is type(self) else cls.from_tensor(self)
+
+    @property
+    def type_name(self) -> str:
+        """TH's name of the element type ("Float", "Int" ...)."""
+        return self.etype.name
+
+    # ---- indexing (basic numpy indexing: views of the same storage) --------------------
+
+    def __getitem__(self, index: Any) -> Any:
+        """Ints, slices (positive steps), ``...`` and ``None``, as numpy; a view of the same
+        storage, or a Python number when every dimension is indexed."""
+        full = np.asarray(self)
+        part = full[index]
+        if not isinstance(part, np.ndarray) or part.ndim == 0:
+            return part.item() if isinstance(part, (np.ndarray, np.generic)) else part
+        if part.size == 0:
+            return type(self)(self._c("Tensor_new")())
+        if not np.shares_memory(part, full):  # advanced indexing: numpy made a copy
+            return type(self).from_numpy(part)
+        item = self.etype.dtype.itemsize
+        if any(st < 0 for st in part.strides):
+            raise ValueError("negative steps are not supported: TH strides are non-negative")
+        storage = self._struct().storage
+        data = StorageStruct.from_address(storage).data
+        offset = (part.ctypes.data - data) // item
+        nd = part.ndim
+        sizes = (ctypes.c_long * nd)(*part.shape)
+        strides = (ctypes.c_long * nd)(*(st // item for st in part.strides))
+        t = type(self)(self._c("Tensor_new")(), owner=self._owner)
+        self._c("Tensor_setStorageNd")(t, storage, offset, nd, sizes, strides)
+        return t
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """Assignment through a numpy view of this tensor (numpy's broadcasting rules)."""
+        if isinstance(value, Tensor):
+            value = np.asarray(value)
+        np.asarray(self)[index] = value
+
+    def __iter__(self) -> Any:
+        for i in range(len(self)):
+            yield self[i]
+
+    # ---- arithmetic: TH's functions, TH's semantics (no type promotion) ----------------
+
+    def _operand(self, other: Any) -> Tensor | None:
+        """other as a tensor of this type broadcast against self, or None for a scalar."""
+        if isinstance(other, Tensor):
+            if type(other) is not type(self):
+                raise TypeError(f"cannot combine {self.type_name} and {other.type_name} tensors;"
+                                f" convert one with .to()")
+            return other
+        if isinstance(other, np.ndarray):
+            return type(self).from_numpy(other)
+        return None
+
+    def _binary(self, other: Any, scalar_fn: str, tensor_fn: str, *, out: Tensor | None = None
+                ) -> Tensor:
+        r = out if out is not None else type(self)(self._c("Tensor_new")())
+        o = self._operand(other)
+        if o is None:
+            self._c(scalar_fn)(r, self, _scalar(self.etype, other))
+            return r
+        a, b = _broadcast(self, o)
+        if out is not None and a.shape != out.shape:
+            raise ValueError(f"in-place result of shape {out.shape} cannot hold {a.shape}")
+        if tensor_fn == "Tensor_cadd":
+            self._c(tensor_fn)(r, a, 1, b)
+        else:
+            self._c(tensor_fn)(r, a, b)
+        return r
+
+    def __add__(self, other: Any) -> Tensor:
+        return self._binary(other, "Tensor_add", "Tensor_cadd")
+
+    def __sub__(self, other: Any) -> Tensor:
+        o = self._operand(other)
+        if o is None:
+            return self._binary(other, "Tensor_sub", "Tensor_cadd")
+        r = type(self)(self._c("Tensor_new")())
+        a, b = _broadcast(self, o)
+        self._c("Tensor_csub")(r, a, 1, b)
+        return r
+
+    def __mul__(self, other: Any) -> Tensor:
+        return self._binary(other, "Tensor_mul", "Tensor_cmul")
+
+    def __truediv__(self, other: Any) -> Tensor:
+        """Division as TH does it: integer tensors divide with C's truncation."""
+        return self._binary(other, "Tensor_div", "Tensor_cdiv")
+
+    def __mod__(self, other: Any) -> Tensor:
+        """Python's remainder (sign of the divisor), TH's remainder/cremainder."""
+        return self._binary(other, "Tensor_remainder", "Tensor_cremainder")
+
+    def __pow__(self, other: Any) -> Tensor:
+        o = self._operand(other)
+        if o is None and self.etype.floating:
+            r = type(self)(self._c("Tensor_new")())
+            self._c("Tensor_pow")(r, self, _scalar(self.etype, other))
+            return r
+        if o is None:
+            o = type(self).empty(*self._dims()) if self._dims() else type(self).empty()
+            self._c("Tensor_fill")(o, _scalar(self.etype, other))
+        r = type(self)(self._c("Tensor_new")())
+        a, b = _broadcast(self, o)
+        self._c("Tensor_cpow")(r, a, b)
+        return r
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return -self + other
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return self._full_like(other) / self
+
+    def __rpow__(self, other: Any) -> Tensor:
+        r = type(self)(self._c("Tensor_new")())
+        self._c("Tensor_tpow")(r, _scalar(self.etype, other), self)
+        return r
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return self._full_like(other) % self
+
+    def _full_like(self, value: Any) -> Tensor:
+        t = type(self).empty(*self._dims()) if self._dims() else type(self).empty()
+        self._c("Tensor_fill")(t, _scalar(self.etype, value))
+        return t
+
+    def __neg__(self) -> Tensor:
+        """-x; for Byte it wraps around (0 - x mod 256), as TH's arithmetic does."""
+        minus_one = -1 if self.etype.signed else _wrap_neg_one(self.etype)
+        return self._binary(minus_one, "Tensor_mul", "Tensor_cmul")
+
+    def __pos__(self) -> Tensor:
+        return self.copy()
+
+    def __abs__(self) -> Tensor:
+        """|x| by TH's abs (which Byte and Char lack: unsigned is its own, Char via numpy)."""
+        if not self.etype.signed:
+            return self.copy()
+        if self.etype.name == "Char":
+            return type(self).from_numpy(np.abs(np.asarray(self)))
+        r = type(self)(self._c("Tensor_new")())
+        self._c("Tensor_abs")(r, self)
+        return r
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._binary(other, "Tensor_add", "Tensor_cadd", out=self)
+
+    def __isub__(self, other: Any) -> Tensor:
+        if self._operand(other) is None:
+            return self._binary(other, "Tensor_sub", "Tensor_cadd", out=self)
+        a, b = _broadcast(self, self._operand(other))  # type: ignore[arg-type]
+        self._c("Tensor_csub")(self, a, 1, b)
+        return self
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._binary(other, "Tensor_mul", "Tensor_cmul", out=self)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._binary(other, "Tensor_div", "Tensor_cdiv", out=self)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self._binary(other, "Tensor_remainder", "Tensor_cremainder", out=self)
+
+    def __matmul__(self, other: Any) -> Any:
+        """Matrix products by TH's addmm / addmv / dot (beta = 0)."""
+        o = self._operand(other)
+        if o is None:
+            raise TypeError("@ needs two tensors")
+        if self.ndim == 2 and o.ndim == 2:
+            r = type(self).empty(self.shape[0], o.shape[1])
+            self._c("Tensor_addmm")(r, 0, r, 1, self, o)
+            return r
+        if self.ndim == 2 and o.ndim == 1:
+            r = type(self).empty(self.shape[0])
+            self._c("Tensor_addmv")(r, 0, r, 1, self, o)
+            return r
+        if self.ndim == 1 and o.ndim == 2:
+            return o.t() @ self
+        if self.ndim == 1 and o.ndim == 1:
+            if self.shape != o.shape:
+                raise ValueError(f"@ of vectors of sizes {self.shape[0]} and {o.shape[0]}")
+            return self._c("Tensor_dot")(self, o)
+        raise ValueError(f"@ of {self.ndim}-d and {o.ndim}-d tensors is not defined")
+
+    # comparisons give Byte masks (0/1), as TH's lt/le/gt/ge/eq/ne
+    def _compare(self, other: Any, op: str) -> Tensor:
+        r = TENSOR_CLASSES["Byte"].empty()
+        o = self._operand(other)
+        if o is None:
+            self._c(f"Tensor_{op}Value")(r, self, _scalar(self.etype, other))
+        else:
+            a, b = _broadcast(self, o)
+            self._c(f"Tensor_{op}Tensor")(r, a, b)
+        return r
+
+    def __lt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "lt")
+
+    def __le__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "le")
+
+    def __gt__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "gt")
+
+    def __ge__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "ge")
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "eq")
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, "ne")
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, and == is elementwise
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise ValueError("the truth value of a tensor of several elements is ambiguous")
+        return bool(self.item())
+
+    # ---- pickling and DLPack -----------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, (self.type_name, np.array(np.asarray(self)), self.numel() == 0))
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """DLPack export (CPU), zero-copy: the capsule is numpy's over this tensor's memory,
+        and keeps this tensor alive until the consumer releases it."""
+        return np.asarray(self).__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return (1, 0)  # kDLCPU, device 0
+
     # ---- numpy and Python --------------------------------------------------------------
 
     @property
@@ -304,6 +550,58 @@ class Tensor(Handle):
     def __repr__(self) -> str:
         body = np.array2string(np.asarray(self), separator=", ", prefix="tensor(")
         return f"tensor({body}, {self.etype.name})"
+
+
+def _tensor_class(target: Any) -> type[Tensor]:
+    if isinstance(target, type) and issubclass(target, Tensor):
+        return target
+    name = getattr(target, "ELEMENT_TYPE", None)
+    name = name.name if name is not None else target
+    if isinstance(name, str) and name.capitalize() in TENSOR_CLASSES:
+        return TENSOR_CLASSES[name.capitalize()]
+    raise TypeError(f"cannot convert to {target!r}: give a per-type module, a Tensor class or a "
+                    f"type name")
+
+
+def _scalar(etype: ElementType, value: Any) -> Any:
+    """A Python scalar for a `real` argument, checked as the per-type modules check it."""
+    from torchbind._generic import real_converter
+    return real_converter(etype)(value)
+
+
+def _wrap_neg_one(etype: ElementType) -> int:
+    return int(np.iinfo(etype.dtype).max)  # -1 in the type's wrap-around arithmetic
+
+
+def _broadcast(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """Both operands expanded to their common shape (numpy's rules), as views."""
+    if a._dims() == b._dims():
+        return a, b
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"shapes {a.shape} and {b.shape} do not broadcast") from None
+    return (a if a.shape == shape else a.expand(*shape)), (b if b.shape == shape else
+                                                          b.expand(*shape))
+
+
+def _unpickle(type_name: str, array: np.ndarray, empty: bool) -> Tensor:
+    cls = TENSOR_CLASSES[type_name]
+    return cls.empty() if empty else cls.from_numpy(array)
+
+
+def from_dlpack(obj: Any, module: Any = None) -> Tensor:
+    """A tensor sharing the memory of any CPU object with ``__dlpack__`` (a torch tensor, a
+    numpy array, a torchbind tensor...). The element type follows the data unless ``module``
+    (a per-type module or type name) says otherwise (then the data is converted, a copy)."""
+    from torchbind._types import BY_DTYPE
+    array = np.from_dlpack(obj)
+    if module is not None:
+        return _tensor_class(module).from_numpy(array)
+    etype = BY_DTYPE.get(array.dtype)
+    if etype is None:
+        raise TypeError(f"no TH type holds {array.dtype}")
+    return TENSOR_CLASSES[etype.name].from_numpy(array)
 
 
 def _shape_arg(shape: tuple[Any, ...], *, allow_minus_one: bool = False) -> tuple[int, ...]:
