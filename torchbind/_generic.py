@@ -2,13 +2,20 @@
 
 ``instantiate("float_tensor", "Float")`` fills the module ``torchbind.float_tensor`` with the
 signature (``Tensor``, ``AccReal``, ``read1dFile``, ``dot``, ``sumall`` ...) implemented by the
-``THFloat*`` functions. Each function is made from its row of the API table by one rule:
+``THFloat*`` functions. Every ``TH<T>Tensor_<name>`` function of the API table that the library
+exports becomes the module function ``snake_case(name)`` by these rules:
 
-* a function whose first parameter is its result tensor (``r_``) returns a new tensor instead
-  (or writes into ``out=``); its other parameters keep the C order: ``add(t, value)``,
-  ``addmm(beta, t, alpha, mat1, mat2)``;
-* an in-place function (``fill``, ``zero``) changes its tensor and returns None;
-* a function returning a value returns it as a Python number (``AccReal`` for accreal).
+* result tensors (parameters such as ``r_``, ``rt_``/``ri_``, ``values_``/``indices_``) are made
+  by the function and returned (a tuple when there are several), or passed with ``out=``; the
+  other parameters keep the C order: ``add(t, value)``, ``addmm(beta, t, alpha, mat1, mat2)``,
+  ``sort(t, dim, descending) -> (values, indices)``;
+* in-place functions (``fill``, ``zero``, ``index_fill``, the random fills ...) change their
+  first tensor and return None;
+* value functions return Python numbers (``AccReal`` for accreal);
+* a ``THGenerator *`` becomes the keyword ``generator=`` (default: the default generator); a
+  ``THLongStorage *`` size takes a tuple; a tensor array takes a list;
+* index tensors are 0-based, as in numpy: they are shifted to TH's 1-based ones on the way in
+  and back on the way out.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -63,46 +71,136 @@ def real_converter(etype: ElementType) -> Callable[[Any], Any]:
     return to_real
 
 
-def _make(etype: ElementType, name: str, kind: str) -> Callable[..., Any]:
+# Tensor families that are not module functions: the tensor's own structure (Tensor methods
+# cover it) and the raw-pointer convolution kernels (reachable through torchbind.ffi).
+_STRUCTURE = re.compile(
+    r"^(new\w*|free|freeCopyTo|retain|storage\w*|nDimension|size|stride|data|desc|sizeDesc"
+    r"|setFlag|clearFlag|resize\w*|set|setStorage\w*|narrow|select|transpose|unfold|squeeze\w*"
+    r"|unsqueeze1d|expand\w*|isContiguous|isSameSizeAs|isSetTo|isSize|nElement|[gs]et[1-4]d"
+    r"|copy\w*|\w+ptr)$")
+# Functions that change their first tensor in place (the rest write into result tensors).
+_INPLACE = {
+    "fill", "zero", "indexCopy", "indexAdd", "indexFill", "scatter", "scatterAdd",
+    "scatterFill", "maskedFill", "maskedCopy", "random", "cappedRandom", "clampedRandom",
+    "geometric", "bernoulli", "bernoulli_FloatTensor", "bernoulli_DoubleTensor", "uniform",
+    "normal", "normal_means", "normal_stddevs", "normal_means_stddevs", "exponential", "cauchy",
+    "logNormal", "setRNGState",
+}
+# Result tensors, by parameter name; the Python function makes them and returns them.
+_OUTPUT_NAMES = {
+    "r_", "r", "rt_", "ri_", "values_", "indices_", "ra_", "rb_", "re_", "rv_", "ru_", "rs_",
+    "rq_", "rr_", "rtau_", "rpiv_", "rpivots_", "rinfo_", "hist", "result", "subscript", "self",
+}
+_OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
+                       "multinomialAliasSetup": {"J", "q"}}
+# Index tensors: 0-based in Python, 1-based in TH's C API (TH_INDEX_BASE).
+_INDEX_INPUTS = {"index"}
+_INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
+
+
+def snake(name: str) -> str:
+    """TH's camelCase name as the Python name: indexSelect -> index_select."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
+
+
+def _tensor_type(ctype: str) -> str | None:
+    m = re.fullmatch(r"TH(\w+)Tensor \*", ctype.replace("const ", ""))
+    return m.group(1) if m else None
+
+
+def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
+    """The module function for C function TH<T>Tensor_<name>, by the rules in the docstring."""
     symbol = etype.fn(f"Tensor_{name}")
-    cfn = getattr(ffi.TH, symbol)
     proto = ffi.PROTOTYPES[symbol]
-    params = proto.params[1:] if kind == "out" else proto.params
-    cls = TENSOR_CLASSES[etype.name]
-    to_real = real_converter(etype)
-    # which positions take a `real` (checked and converted before the call)
-    reals = tuple(i for i, p in enumerate(params) if p.template.split() == ["real"])
-
-    def convert(args: tuple[Any, ...]) -> list[Any]:
-        if len(args) != len(params):
-            raise TypeError(f"{name}() takes {len(params)} arguments ({len(args)} given)")
-        a = list(args)
-        for i in reals:
-            a[i] = to_real(a[i])
-        return a
-
-    if kind == "out":
-        def fn(*args: Any, out: Tensor | None = None) -> Tensor:
-            a = convert(args)
-            r = cls(cls._c("Tensor_new")()) if out is None else out
-            cfn(r, *a)
-            return r
-    elif kind == "inplace":
-        def fn(*args: Any) -> None:  # type: ignore[misc]
-            cfn(*convert(args))
+    if _STRUCTURE.match(name) or not hasattr(ffi.lib, symbol):
+        return None
+    cfn = getattr(ffi.TH, symbol)
+    params = proto.params
+    if proto.restype != "void" or name in _INPLACE:
+        outputs: set[int] = set()
     else:
-        def fn(*args: Any) -> Any:  # type: ignore[misc]
-            return cfn(*convert(args))
+        names = _OUTPUT_BY_FUNCTION.get(name, _OUTPUT_NAMES)
+        outputs = {i for i, p in enumerate(params) if p.name in names and _tensor_type(p.ctype)}
+    to_real = real_converter(etype)
+    long_cls = TENSOR_CLASSES["Long"]
+    inputs: list[tuple[int, Callable[[Any], Any]]] = []  # (C position, converter)
+    generator_pos = None
+    skip: set[int] = set()
+    for i, p in enumerate(params):
+        if i in outputs or i in skip:
+            continue
+        bare = p.ctype.replace("const ", "")
+        if bare == "THGenerator *":
+            generator_pos = i
+        elif bare == "THLongStorage *":
+            inputs.append((i, _long_storage_arg))
+        elif bare.endswith("Tensor **") and i + 1 < len(params):
+            inputs.append((i, _pointer_array))
+            skip.add(i + 1)  # the count: taken from the list
+        elif p.template.split() == ["real"]:
+            inputs.append((i, to_real))
+        elif p.name in _INDEX_INPUTS and _tensor_type(p.ctype) == "Long":
+            inputs.append((i, lambda t: long_cls.from_numpy(np.asarray(t) + 1)))
+        else:
+            inputs.append((i, _identity))
+    array_count = {i + 1: i for i in skip}
 
-    sig = [inspect.Parameter(p.name.rstrip("_"), inspect.Parameter.POSITIONAL_ONLY)
-           for p in params]
-    if kind == "out":
+    def fn(*args: Any, out: Any = None, generator: Any = None) -> Any:
+        if len(args) != len(inputs):
+            raise TypeError(f"{snake(name)}() takes {len(inputs)} arguments ({len(args)} given)")
+        c_args: list[Any] = [None] * len(params)
+        keep = []
+        for (i, conv), a in zip(inputs, args, strict=True):
+            c_args[i] = conv(a)
+            keep.append(c_args[i])
+        for count_pos, array_pos in array_count.items():
+            c_args[count_pos] = len(args[[i for i, _ in inputs].index(array_pos)])
+        results = []
+        given = out if isinstance(out, tuple) else (out,)
+        for k, i in enumerate(sorted(outputs)):
+            r = given[k] if k < len(given) and given[k] is not None else None
+            if r is None:
+                rcls = TENSOR_CLASSES[_tensor_type(params[i].ctype) or etype.name]
+                r = rcls(rcls._c("Tensor_new")())
+            c_args[i] = r
+            results.append(r)
+        if generator is not None:
+            c_args[generator_pos] = generator
+        value = cfn(*c_args)
+        for i, r in zip(sorted(outputs), results, strict=True):
+            if params[i].name in _INDEX_OUTPUTS and r.numel():
+                np.asarray(r)[...] -= 1
+        if not outputs:
+            return None if proto.restype == "void" else value
+        return results[0] if len(results) == 1 else tuple(results)
+
+    sig = [inspect.Parameter(params[i].name.rstrip("_") or "x", inspect.Parameter.POSITIONAL_ONLY)
+           for i, _ in inputs]
+    if outputs:
         sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
+    if generator_pos is not None:
+        sig.append(inspect.Parameter("generator", inspect.Parameter.KEYWORD_ONLY, default=None))
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"{name}: calls C `{proto.c_declaration()}`" + (
-        "; returns a new tensor (or writes into out=)." if kind == "out" else ".")
+    fn.__name__ = fn.__qualname__ = snake(name)
+    fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
+        "; returns the result tensor(s) (or writes into out=)." if outputs else
+        " (changes its tensor in place)." if proto.restype == "void" else ".")
     return fn
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _long_storage_arg(shape: Any) -> Any:
+    from torchbind.tensor import _long_storage, _shape_arg
+    return _long_storage(_shape_arg(tuple(shape) if not isinstance(shape, int) else (shape,)))
+
+
+def _pointer_array(tensors: Any) -> Any:
+    import ctypes
+    tensors = list(tensors)
+    return (ctypes.c_void_p * max(len(tensors), 1))(*[t.address for t in tensors])
 
 
 def instantiate(module_name: str, type_name: str) -> None:
@@ -134,9 +232,12 @@ def instantiate(module_name: str, type_name: str) -> None:
     ns["read1dFile"], ns["numel"] = read1dFile, numel
     names = list(CORE)
     if etype.math:
-        for kind, group in (("value", MATH_VALUE), ("inplace", MATH_INPLACE), ("out", MATH_OUT)):
-            for name in group:
-                ns[name] = _make(etype, name, kind)
+        for family in sorted({p.family for p in ffi.PROTOTYPES.values()
+                              if p.type == type_name and p.family and
+                              p.family.startswith("Tensor_")}):
+            fn = _make(etype, family[len("Tensor_"):])
+            if fn is not None:
+                ns[fn.__name__] = fn
 
         def zeros(*shape: int) -> Tensor:
             """A tensor of zeros of the given shape."""
@@ -145,7 +246,7 @@ def instantiate(module_name: str, type_name: str) -> None:
             return t
 
         ns["zeros"] = zeros
-        names += MATH
+        names += [n for n in ns if n not in names and n not in ("ELEMENT_TYPE",)]
     module = sys.modules[module_name]
     for name in names:
         obj = ns[name]
