@@ -11,19 +11,27 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import torchbind
+import torchbind.float_tensor
+import torchbind.int_tensor
+from torchbind.signature import AccT, Blog, TensorT
 
 DATA = Path(__file__).with_name("data")
 
 
-def app(T: ModuleType) -> Any:
+def app(T: Blog[TensorT, AccT]) -> float:
     """dot x y + sumall x, for x and y read from the files x and y (1..10)."""
     x = T.read1dFile(DATA / "x", 10)
     y = T.read1dFile(DATA / "y", 10)
     return T.dot(x, y) + T.sumall(x)
+
+
+def both() -> tuple[float, float]:
+    """The app on two implementations, checked statically: mypy --strict accepts these calls
+    because both modules implement Blog, and would reject torchbind.half_tensor (no dot)."""
+    return app(torchbind.int_tensor), app(torchbind.float_tensor)
 
 
 def main(argv: list[str]) -> int:
@@ -39,7 +47,7 @@ def main(argv: list[str]) -> int:
     if not hasattr(T, "dot"):
         print(f"{argv[0]} does not implement the signature: it has no dot", file=sys.stderr)
         return 2
-    print(app(T))
+    print(app(cast("Blog[Any, Any]", T)))
     return 0
 
 

@@ -21,16 +21,18 @@ exports becomes the module function ``snake_case(name)`` by these rules:
 from __future__ import annotations
 
 import inspect
+import keyword
 import numbers
 import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from torchbind import ffi
+from torchbind import _apitable, ffi
 from torchbind._types import TYPES, ElementType
 from torchbind.file import read_1d
 from torchbind.storage import STORAGE_CLASSES
@@ -96,6 +98,25 @@ _OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
 # Index tensors: 0-based in Python, 1-based in TH's C API (TH_INDEX_BASE).
 _INDEX_INPUTS = {"index"}
 _INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How a module function maps onto its C function: which C parameters are its positional
+    arguments, which are result tensors it makes, and where the generator goes."""
+
+    proto: _apitable.Prototype
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    generator: int | None
+
+
+def py_name(c_name: str) -> str:
+    """A C parameter's name in Python: no trailing underscore, no keyword, no `self`."""
+    name = c_name.rstrip("_") or "x"
+    if name == "self":
+        return "tensor"
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def snake(name: str) -> str:
@@ -174,13 +195,16 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             return None if proto.restype == "void" else value
         return results[0] if len(results) == 1 else tuple(results)
 
-    sig = [inspect.Parameter(params[i].name.rstrip("_") or "x", inspect.Parameter.POSITIONAL_ONLY)
+    sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
            for i, _ in inputs]
     if outputs:
         sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
     if generator_pos is not None:
         sig.append(inspect.Parameter("generator", inspect.Parameter.KEYWORD_ONLY, default=None))
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
+    # what the stub generator (scripts/gen_signature.py) needs to type the function
+    fn.__th__ = Binding(proto, tuple(i for i, _ in inputs), tuple(sorted(outputs)),
+                        generator_pos)  # type: ignore[attr-defined]
     fn.__name__ = fn.__qualname__ = snake(name)
     fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
         "; returns the result tensor(s) (or writes into out=)." if outputs else

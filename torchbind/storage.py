@@ -77,20 +77,61 @@ class Storage(Handle):
 _EMPTY = (ctypes.c_char * 16)()
 _EMPTY_ADDRESS = ctypes.addressof(_EMPTY)
 
+# One class per element type, stated here so that type checkers see them.
+class ByteStorage(Storage):
+    """A storage of uint8 elements (THByteStorage)."""
+
+    __slots__ = ()
+
+
+class CharStorage(Storage):
+    """A storage of int8 elements (THCharStorage)."""
+
+    __slots__ = ()
+
+
+class ShortStorage(Storage):
+    """A storage of int16 elements (THShortStorage)."""
+
+    __slots__ = ()
+
+
+class IntStorage(Storage):
+    """A storage of int32 elements (THIntStorage)."""
+
+    __slots__ = ()
+
+
+class LongStorage(Storage):
+    """A storage of int64 elements (THLongStorage)."""
+
+    __slots__ = ()
+
+
+class FloatStorage(Storage):
+    """A storage of float32 elements (THFloatStorage)."""
+
+    __slots__ = ()
+
+
+class DoubleStorage(Storage):
+    """A storage of float64 elements (THDoubleStorage)."""
+
+    __slots__ = ()
+
+
+class HalfStorage(Storage):
+    """A storage of float16 elements (THHalfStorage)."""
+
+    __slots__ = ()
+
+
 STORAGE_CLASSES: dict[str, type[Storage]] = {}
-for _t in TYPES.values():
-    _cls = type(
-        f"{_t.name}Storage",
-        (Storage,),
-        {
-            "__slots__": (),
-            "__module__": __name__,
-            "__doc__": f"A storage of {_t.dtype.name} elements (TH{_t.name}Storage).",
-            "etype": _t,
-            "_th_struct": _t.storage_struct,
-            "_th_free": ffi.declare(_t.fn("Storage_free")),
-            "_th_retain": ffi.declare(_t.fn("Storage_retain")),
-        },
-    )
+for _cls in (ByteStorage, CharStorage, ShortStorage, IntStorage, LongStorage, FloatStorage,
+             DoubleStorage, HalfStorage):
+    _t = TYPES[_cls.__name__[: -len("Storage")]]
+    _cls.etype = _t
+    _cls._th_struct = _t.storage_struct
+    _cls._th_free = ffi.declare(_t.fn("Storage_free"))
+    _cls._th_retain = ffi.declare(_t.fn("Storage_retain"))
     STORAGE_CLASSES[_t.name] = _cls
-    globals()[_cls.__name__] = _cls

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import operator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -45,6 +45,9 @@ def _index(i: Any, what: str = "index") -> int:
         return operator.index(i)
     except TypeError:
         raise TypeError(f"{what} must be an integer, not {type(i).__name__}") from None
+
+
+_TT = TypeVar("_TT", bound="Tensor")
 
 
 class Tensor(Handle):
@@ -111,13 +114,13 @@ class Tensor(Handle):
         cls._c(f"Tensor_copy{other.etype.name}")(t, other)
         return t
 
-    def _view(self, family: str, *args: Any) -> Tensor:
+    def _view(self: _TT, family: str, *args: Any) -> _TT:
         """A new tensor made by a TH newX view constructor; it shares this tensor's owner."""
         return type(self)(self._c(family)(self, *args), owner=self._owner)
 
     # ---- geometry ----------------------------------------------------------------------
 
-    def _struct(self) -> TensorStruct:
+    def _struct(self: _TT) -> TensorStruct:
         if not self._th_ptr:
             raise ValueError(f"{self._th_struct} has been freed")
         return TensorStruct.from_address(self._th_ptr)
@@ -186,7 +189,7 @@ class Tensor(Handle):
 
     # ---- views (share memory) ----------------------------------------------------------
 
-    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+    def narrow(self, dim: int, start: int, length: int) -> _TT:
         """Elements ``start`` to ``start + length`` along ``dim``."""
         d = self._dim(dim)
         start, length = _index(start), _index(length)
@@ -194,7 +197,7 @@ class Tensor(Handle):
             start += self.shape[d]
         return self._view("Tensor_newNarrow", d, start, length)
 
-    def select(self, dim: int, index: int) -> Tensor:
+    def select(self: _TT, dim: int, index: int) -> _TT:
         """The slice at ``index`` along ``dim``, one dimension fewer (tensor must be >= 2-d)."""
         d = self._dim(dim)
         i = _index(index)
@@ -202,21 +205,21 @@ class Tensor(Handle):
             i += self.shape[d]
         return self._view("Tensor_newSelect", d, i)
 
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
+    def transpose(self: _TT, dim0: int, dim1: int) -> _TT:
         """Swaps two dimensions."""
         return self._view("Tensor_newTranspose", self._dim(dim0), self._dim(dim1))
 
-    def t(self) -> Tensor:
+    def t(self: _TT) -> _TT:
         """The transpose of a matrix."""
         if self.ndim != 2:
             raise ValueError(f"t() expects a 2-d tensor, got {self.ndim}-d")
         return self.transpose(0, 1)
 
-    def unfold(self, dim: int, size: int, step: int) -> Tensor:
+    def unfold(self: _TT, dim: int, size: int, step: int) -> _TT:
         """All slices of ``size`` elements along ``dim``, ``step`` apart, as a new last dim."""
         return self._view("Tensor_newUnfold", self._dim(dim), _index(size), _index(step))
 
-    def squeeze(self, dim: int | None = None) -> Tensor:
+    def squeeze(self: _TT, dim: int | None = None) -> _TT:
         """Drops dimensions of size 1 (all of them, or only ``dim``)."""
         t = type(self)(self._c("Tensor_new")(), owner=self._owner)
         if dim is None:
@@ -225,48 +228,48 @@ class Tensor(Handle):
             self._c("Tensor_squeeze1d")(t, self, self._dim(dim))
         return t
 
-    def unsqueeze(self, dim: int) -> Tensor:
+    def unsqueeze(self: _TT, dim: int) -> _TT:
         """Inserts a dimension of size 1 at ``dim``."""
         t = type(self)(self._c("Tensor_new")(), owner=self._owner)
         self._c("Tensor_unsqueeze1d")(t, self, self._dim(dim, extra=1))
         return t
 
-    def expand(self, *shape: int) -> Tensor:
+    def expand(self: _TT, *shape: int) -> _TT:
         """A broadcast view: size-1 dimensions repeat (stride 0) to the given shape."""
         dims = _shape_arg(shape, allow_minus_one=True)
         sizes = _long_storage(dims)
         return self._view("Tensor_newExpand", sizes)
 
-    def view(self, *shape: int) -> Tensor:
+    def view(self: _TT, *shape: int) -> _TT:
         """The same elements with another shape (one size may be -1); must be contiguous."""
         dims = _shape_arg(shape, allow_minus_one=True)
         return self._view("Tensor_newView", _long_storage(dims))
 
     # ---- copies and in-place changes ---------------------------------------------------
 
-    def copy(self) -> Tensor:
+    def copy(self: _TT) -> _TT:
         """A contiguous copy."""
         return type(self)(self._c("Tensor_newClone")(self))
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self: _TT) -> _TT:
         """This tensor if contiguous, else a contiguous copy."""
         return self._view("Tensor_newContiguous")
 
-    def copy_(self, src: Tensor) -> Tensor:
+    def copy_(self: _TT, src: Tensor) -> _TT:
         """Copies ``src`` (any type, same number of elements) into this tensor; returns self."""
         if not isinstance(src, Tensor):
             raise TypeError(f"expected a torchbind tensor, got {type(src).__name__}")
         self._c(f"Tensor_copy{src.etype.name}")(self, src)
         return self
 
-    def resize_(self, *shape: int) -> Tensor:
+    def resize_(self: _TT, *shape: int) -> _TT:
         """Changes the shape in place, reallocating the storage when it is too small."""
         dims = _shape_arg(shape)
         sizes = (ctypes.c_long * max(len(dims), 1))(*dims)
         self._c("Tensor_resizeNd")(self, len(dims), sizes, None)
         return self
 
-    def reshape(self, *shape: int) -> Tensor:
+    def reshape(self: _TT, *shape: int) -> _TT:
         """The same elements with another shape: a view when contiguous, else a copy."""
         return (self if self.is_contiguous() else self.contiguous()).view(*shape)
 
@@ -277,7 +280,7 @@ class Tensor(Handle):
         return self if cls is type(self) else cls.from_tensor(self)
 
     @property
-    def type_name(self) -> str:
+    def type_name(self: _TT) -> str:
         """TH's name of the element type ("Float", "Int" ...)."""
         return self.etype.name
 
@@ -331,7 +334,7 @@ class Tensor(Handle):
         return None
 
     def _binary(self, other: Any, scalar_fn: str, tensor_fn: str, *, out: Tensor | None = None
-                ) -> Tensor:
+                ) -> _TT:
         r = out if out is not None else type(self)(self._c("Tensor_new")())
         o = self._operand(other)
         if o is None:
@@ -346,10 +349,10 @@ class Tensor(Handle):
             self._c(tensor_fn)(r, a, b)
         return r
 
-    def __add__(self, other: Any) -> Tensor:
+    def __add__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_add", "Tensor_cadd")
 
-    def __sub__(self, other: Any) -> Tensor:
+    def __sub__(self: _TT, other: Any) -> _TT:
         o = self._operand(other)
         if o is None:
             return self._binary(other, "Tensor_sub", "Tensor_cadd")
@@ -358,18 +361,18 @@ class Tensor(Handle):
         self._c("Tensor_csub")(r, a, 1, b)
         return r
 
-    def __mul__(self, other: Any) -> Tensor:
+    def __mul__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_mul", "Tensor_cmul")
 
-    def __truediv__(self, other: Any) -> Tensor:
+    def __truediv__(self: _TT, other: Any) -> _TT:
         """Division as TH does it: integer tensors divide with C's truncation."""
         return self._binary(other, "Tensor_div", "Tensor_cdiv")
 
-    def __mod__(self, other: Any) -> Tensor:
+    def __mod__(self: _TT, other: Any) -> _TT:
         """Python's remainder (sign of the divisor), TH's remainder/cremainder."""
         return self._binary(other, "Tensor_remainder", "Tensor_cremainder")
 
-    def __pow__(self, other: Any) -> Tensor:
+    def __pow__(self: _TT, other: Any) -> _TT:
         o = self._operand(other)
         if o is None and self.etype.floating:
             r = type(self)(self._c("Tensor_new")())
@@ -386,34 +389,34 @@ class Tensor(Handle):
     __radd__ = __add__
     __rmul__ = __mul__
 
-    def __rsub__(self, other: Any) -> Tensor:
+    def __rsub__(self: _TT, other: Any) -> _TT:
         return -self + other
 
-    def __rtruediv__(self, other: Any) -> Tensor:
+    def __rtruediv__(self: _TT, other: Any) -> _TT:
         return self._full_like(other) / self
 
-    def __rpow__(self, other: Any) -> Tensor:
+    def __rpow__(self: _TT, other: Any) -> _TT:
         r = type(self)(self._c("Tensor_new")())
         self._c("Tensor_tpow")(r, _scalar(self.etype, other), self)
         return r
 
-    def __rmod__(self, other: Any) -> Tensor:
+    def __rmod__(self: _TT, other: Any) -> _TT:
         return self._full_like(other) % self
 
-    def _full_like(self, value: Any) -> Tensor:
+    def _full_like(self: _TT, value: Any) -> _TT:
         t = type(self).empty(*self._dims()) if self._dims() else type(self).empty()
         self._c("Tensor_fill")(t, _scalar(self.etype, value))
         return t
 
-    def __neg__(self) -> Tensor:
+    def __neg__(self: _TT) -> _TT:
         """-x; for Byte it wraps around (0 - x mod 256), as TH's arithmetic does."""
         minus_one = -1 if self.etype.signed else _wrap_neg_one(self.etype)
         return self._binary(minus_one, "Tensor_mul", "Tensor_cmul")
 
-    def __pos__(self) -> Tensor:
+    def __pos__(self: _TT) -> _TT:
         return self.copy()
 
-    def __abs__(self) -> Tensor:
+    def __abs__(self: _TT) -> _TT:
         """|x| by TH's abs (which Byte and Char lack: unsigned is its own, Char via numpy)."""
         if not self.etype.signed:
             return self.copy()
@@ -423,23 +426,23 @@ class Tensor(Handle):
         self._c("Tensor_abs")(r, self)
         return r
 
-    def __iadd__(self, other: Any) -> Tensor:
+    def __iadd__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_add", "Tensor_cadd", out=self)
 
-    def __isub__(self, other: Any) -> Tensor:
+    def __isub__(self: _TT, other: Any) -> _TT:
         if self._operand(other) is None:
             return self._binary(other, "Tensor_sub", "Tensor_cadd", out=self)
         a, b = _broadcast(self, self._operand(other))  # type: ignore[arg-type]
         self._c("Tensor_csub")(self, a, 1, b)
         return self
 
-    def __imul__(self, other: Any) -> Tensor:
+    def __imul__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_mul", "Tensor_cmul", out=self)
 
-    def __itruediv__(self, other: Any) -> Tensor:
+    def __itruediv__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_div", "Tensor_cdiv", out=self)
 
-    def __imod__(self, other: Any) -> Tensor:
+    def __imod__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_remainder", "Tensor_cremainder", out=self)
 
     def __matmul__(self, other: Any) -> Any:
@@ -623,21 +626,63 @@ def _long_storage(dims: tuple[int, ...]) -> Storage:
     return s
 
 
+# One class per element type, stated here so that type checkers see them; _bind fills in
+# what each one is made of.
+class ByteTensor(Tensor):
+    """A tensor of uint8 elements (THByteTensor)."""
+
+    __slots__ = ()
+
+
+class CharTensor(Tensor):
+    """A tensor of int8 elements (THCharTensor)."""
+
+    __slots__ = ()
+
+
+class ShortTensor(Tensor):
+    """A tensor of int16 elements (THShortTensor)."""
+
+    __slots__ = ()
+
+
+class IntTensor(Tensor):
+    """A tensor of int32 elements (THIntTensor)."""
+
+    __slots__ = ()
+
+
+class LongTensor(Tensor):
+    """A tensor of int64 elements (THLongTensor)."""
+
+    __slots__ = ()
+
+
+class FloatTensor(Tensor):
+    """A tensor of float32 elements (THFloatTensor)."""
+
+    __slots__ = ()
+
+
+class DoubleTensor(Tensor):
+    """A tensor of float64 elements (THDoubleTensor)."""
+
+    __slots__ = ()
+
+
+class HalfTensor(Tensor):
+    """A tensor of float16 elements (THHalfTensor): storage, views, copies and files only."""
+
+    __slots__ = ()
+
+
 TENSOR_CLASSES: dict[str, type[Tensor]] = {}
-for _t in TYPES.values():
-    _cls = type(
-        f"{_t.name}Tensor",
-        (Tensor,),
-        {
-            "__slots__": (),
-            "__module__": __name__,
-            "__doc__": f"A tensor of {_t.dtype.name} elements (TH{_t.name}Tensor).",
-            "etype": _t,
-            "storage_class": STORAGE_CLASSES[_t.name],
-            "_th_struct": _t.tensor_struct,
-            "_th_free": ffi.declare(_t.fn("Tensor_free")),
-            "_th_retain": ffi.declare(_t.fn("Tensor_retain")),
-        },
-    )
+for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTensor,
+             DoubleTensor, HalfTensor):
+    _t = TYPES[_cls.__name__[: -len("Tensor")]]
+    _cls.etype = _t
+    _cls.storage_class = STORAGE_CLASSES[_t.name]
+    _cls._th_struct = _t.tensor_struct
+    _cls._th_free = ffi.declare(_t.fn("Tensor_free"))
+    _cls._th_retain = ffi.declare(_t.fn("Tensor_retain"))
     TENSOR_CLASSES[_t.name] = _cls
-    globals()[_cls.__name__] = _cls
