@@ -6,7 +6,7 @@ ValueError`` or ``except FileNotFoundError`` clauses work::
 
     >>> import torchbind.float_tensor as F
     >>> try:
-    ...     F.dot(F.new(3), F.new(4))
+    ...     F.dot(F.zeros(3), F.zeros(4))
     ... except ValueError as e:
     ...     print(type(e).__name__)
     THValueError

@@ -69,7 +69,12 @@ class Tensor(Handle):
 
     @classmethod
     def empty(cls, *shape: int) -> Tensor:
-        """A tensor of the given shape with uninitialised elements."""
+        """A tensor of the given shape with uninitialised elements.
+
+        >>> import torchbind.float_tensor as F
+        >>> F.empty(2, 3).shape
+        (2, 3)
+        """
         dims = _shape_arg(shape)
         t = cls(cls._c("Tensor_new")())
         if 0 not in dims and dims:
@@ -80,7 +85,15 @@ class Tensor(Handle):
     @classmethod
     def from_numpy(cls, array: Any) -> Tensor:
         """A tensor over ``array``'s memory when its dtype is this type's and its strides are
-        non-negative multiples of the element size; a copy otherwise. Keeps ``array`` alive."""
+        non-negative multiples of the element size; a copy otherwise. Keeps ``array`` alive.
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> a = np.arange(6, dtype=np.int32).reshape(2, 3)
+        >>> t = I.from_numpy(a)
+        >>> t[1, 1] = 40
+        >>> int(a[1, 1])
+        40
+        """
         a = np.asarray(array)
         if a.dtype != cls.etype.dtype:
             a = a.astype(cls.etype.dtype)
@@ -107,7 +120,12 @@ class Tensor(Handle):
 
     @classmethod
     def from_tensor(cls, other: Tensor) -> Tensor:
-        """A copy of a tensor of any type, converted to this type by TH's copy functions."""
+        """A copy of a tensor of any type, converted to this type by TH's copy functions.
+
+        >>> import numpy as np, torchbind.double_tensor as D, torchbind.int_tensor as I
+        >>> I.from_tensor(D.from_numpy(np.array([1.7, -2.5]))).tolist()
+        [1, -2]
+        """
         if not isinstance(other, Tensor):
             raise TypeError(f"expected a torchbind tensor, got {type(other).__name__}")
         t = cls.empty(*other._dims())
@@ -190,7 +208,12 @@ class Tensor(Handle):
     # ---- views (share memory) ----------------------------------------------------------
 
     def narrow(self, dim: int, start: int, length: int) -> _TT:
-        """Elements ``start`` to ``start + length`` along ``dim``."""
+        """Elements ``start`` to ``start + length`` along ``dim`` (a view).
+
+        >>> import numpy as np, torchbind.float_tensor as F
+        >>> F.from_numpy(np.arange(5, dtype=np.float32)).narrow(0, 1, 3).tolist()
+        [1.0, 2.0, 3.0]
+        """
         d = self._dim(dim)
         start, length = _index(start), _index(length)
         if start < 0:
@@ -198,7 +221,12 @@ class Tensor(Handle):
         return self._view("Tensor_newNarrow", d, start, length)
 
     def select(self: _TT, dim: int, index: int) -> _TT:
-        """The slice at ``index`` along ``dim``, one dimension fewer (tensor must be >= 2-d)."""
+        """The slice at ``index`` along ``dim``, one dimension fewer (tensor must be >= 2-d).
+
+        >>> import numpy as np, torchbind.float_tensor as F
+        >>> F.from_numpy(np.arange(6, dtype=np.float32).reshape(2, 3)).select(1, 2).tolist()
+        [2.0, 5.0]
+        """
         d = self._dim(dim)
         i = _index(index)
         if i < 0:
@@ -206,7 +234,12 @@ class Tensor(Handle):
         return self._view("Tensor_newSelect", d, i)
 
     def transpose(self: _TT, dim0: int, dim1: int) -> _TT:
-        """Swaps two dimensions."""
+        """Swaps two dimensions (a view).
+
+        >>> import torchbind.float_tensor as F
+        >>> F.empty(2, 3, 4).transpose(0, 2).shape
+        (4, 3, 2)
+        """
         return self._view("Tensor_newTranspose", self._dim(dim0), self._dim(dim1))
 
     def t(self: _TT) -> _TT:
@@ -216,7 +249,12 @@ class Tensor(Handle):
         return self.transpose(0, 1)
 
     def unfold(self: _TT, dim: int, size: int, step: int) -> _TT:
-        """All slices of ``size`` elements along ``dim``, ``step`` apart, as a new last dim."""
+        """All slices of ``size`` elements along ``dim``, ``step`` apart, as a new last dim.
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> I.from_numpy(np.arange(5, dtype=np.int32)).unfold(0, 2, 2).tolist()
+        [[0, 1], [2, 3]]
+        """
         return self._view("Tensor_newUnfold", self._dim(dim), _index(size), _index(step))
 
     def squeeze(self: _TT, dim: int | None = None) -> _TT:
@@ -235,13 +273,24 @@ class Tensor(Handle):
         return t
 
     def expand(self: _TT, *shape: int) -> _TT:
-        """A broadcast view: size-1 dimensions repeat (stride 0) to the given shape."""
+        """A broadcast view: size-1 dimensions repeat (stride 0) to the given shape.
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> e = I.from_numpy(np.array([[1], [2]], np.int32)).expand(2, 3)
+        >>> e.tolist(), e.strides
+        ([[1, 1, 1], [2, 2, 2]], (1, 0))
+        """
         dims = _shape_arg(shape, allow_minus_one=True)
         sizes = _long_storage(dims)
         return self._view("Tensor_newExpand", sizes)
 
     def view(self: _TT, *shape: int) -> _TT:
-        """The same elements with another shape (one size may be -1); must be contiguous."""
+        """The same elements with another shape (one size may be -1); must be contiguous.
+
+        >>> import torchbind.float_tensor as F
+        >>> F.zeros(2, 6).view(3, -1).shape
+        (3, 4)
+        """
         dims = _shape_arg(shape, allow_minus_one=True)
         return self._view("Tensor_newView", _long_storage(dims))
 
@@ -256,7 +305,12 @@ class Tensor(Handle):
         return self._view("Tensor_newContiguous")
 
     def copy_(self: _TT, src: Tensor) -> _TT:
-        """Copies ``src`` (any type, same number of elements) into this tensor; returns self."""
+        """Copies ``src`` (any type, same number of elements) into this tensor; returns self.
+
+        >>> import numpy as np, torchbind.float_tensor as F, torchbind.long_tensor as L
+        >>> F.zeros(3).copy_(L.from_numpy(np.array([7, 8, 9]))).tolist()
+        [7.0, 8.0, 9.0]
+        """
         if not isinstance(src, Tensor):
             raise TypeError(f"expected a torchbind tensor, got {type(src).__name__}")
         self._c(f"Tensor_copy{src.etype.name}")(self, src)
@@ -275,7 +329,12 @@ class Tensor(Handle):
 
     def to(self, target: Any) -> Tensor:
         """This tensor converted to another type (a per-type module, a Tensor class or a TH
-        type name such as "Double"), through TH's copy functions; self if already that type."""
+        type name such as "Double"), through TH's copy functions; self if already that type.
+
+        >>> import torchbind.float_tensor as F, torchbind.double_tensor as D
+        >>> F.zeros(2).to(D).type_name, F.zeros(2).to("Long").type_name
+        ('Double', 'Long')
+        """
         cls = _tensor_class(target)
         return self if cls is type(self) else cls.from_tensor(self)
 
@@ -288,7 +347,13 @@ class Tensor(Handle):
 
     def __getitem__(self, index: Any) -> Any:
         """Ints, slices (positive steps), ``...`` and ``None``, as numpy; a view of the same
-        storage, or a Python number when every dimension is indexed."""
+        storage, or a Python number when every dimension is indexed.
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> t = I.from_numpy(np.arange(12, dtype=np.int32).reshape(3, 4))
+        >>> t[1], t[1, 2], t[:, ::2].shape
+        (tensor([4, 5, 6, 7], Int), 6, (3, 2))
+        """
         full = np.asarray(self)
         part = full[index]
         if not isinstance(part, np.ndarray) or part.ndim == 0:
@@ -350,6 +415,12 @@ class Tensor(Handle):
         return r
 
     def __add__(self: _TT, other: Any) -> _TT:
+        """``t + u`` and ``t + 2``: TH's cadd and add, broadcasting as numpy does.
+
+        >>> import numpy as np, torchbind.byte_tensor as B
+        >>> (B.from_numpy(np.array([250, 3], np.uint8)) + 10).tolist()  # wraps, as in C
+        [4, 13]
+        """
         return self._binary(other, "Tensor_add", "Tensor_cadd")
 
     def __sub__(self: _TT, other: Any) -> _TT:
@@ -446,7 +517,13 @@ class Tensor(Handle):
         return self._binary(other, "Tensor_remainder", "Tensor_cremainder", out=self)
 
     def __matmul__(self, other: Any) -> Any:
-        """Matrix products by TH's addmm / addmv / dot (beta = 0)."""
+        """Matrix products by TH's addmm / addmv / dot (beta = 0).
+
+        >>> import numpy as np, torchbind.double_tensor as D
+        >>> m = D.from_numpy(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> (m @ m).tolist(), m @ D.from_numpy(np.ones(2))
+        ([[7.0, 10.0], [15.0, 22.0]], tensor([3., 7.], Double))
+        """
         o = self._operand(other)
         if o is None:
             raise TypeError("@ needs two tensors")
