@@ -167,7 +167,7 @@ def layers() -> str:
         "from collections.abc import Sequence", "from typing import Any, Protocol, TypeVar", "",
         "from torchbind.tensor import ByteTensor, IntTensor, LongTensor",
         "from torchbind.tensor import Tensor as AnyTensor", "",
-        'TensorT = TypeVar("TensorT")',
+        'TensorT = TypeVar("TensorT", bound=AnyTensor)',
         'AccT = TypeVar("AccT", bound=float, covariant=True)',
         'RealT = TypeVar("RealT", bound=float)', "",
     ]
@@ -189,6 +189,7 @@ def layers() -> str:
             placed.update(BLOG[1:])
         else:
             if name == "Math":
+                body += ["@property", "def Real(self) -> type[RealT]: ..."]
                 body += [f"def {n}(self, {p.format(T='TensorT')}) -> {r.format(T='TensorT')}: ..."
                          for n, p, r in MATH_EXTRA]
             for member, decl in sorted(members.items()):

@@ -43,3 +43,12 @@ def test_half_and_bad_names_fail_cleanly():
     assert out.returncode == 2 and "no dot" in out.stderr
     out = run("quaternion_tensor")
     assert out.returncode == 2 and "no such implementation" in out.stderr
+
+
+@pytest.mark.parametrize("module", ["float_tensor", "double_tensor"])
+def test_regression_example_recovers_the_weights(module):
+    out = subprocess.run([sys.executable, str(EXAMPLE.with_name("regression.py")), module],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    w = [float(v) for v in out.stdout.split("[")[1].split("]")[0].split(",")]
+    np.testing.assert_allclose(w, [1, 2, 3, 4], atol=0.01)

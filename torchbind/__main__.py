@@ -29,7 +29,20 @@ def info() -> dict[str, str]:
         "SIMD": simd().decode() if simd else "unknown (upstream library)",
         "threads": str(ffi.TH.THGetNumThreads()),
         "cores": str(ffi.TH.THGetNumCores()) if "THGetNumCores" in ffi.exported() else "?",
+        "CUDA": _cuda(),
     }
+
+
+def _cuda() -> str:
+    """Whether libTHC was built and a GPU is visible."""
+    lib = ffi.LIBRARY_PATH.with_name("libTHC.so")
+    if not lib.exists():
+        return "not built (no libTHC.so: the build found no CUDA compiler)"
+    try:
+        from torchbind import cuda
+    except (ImportError, OSError) as e:
+        return f"libTHC.so present but unusable: {e}"
+    return cuda.describe()
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 from torchbind.tensor import LongTensor
 from torchbind.tensor import Tensor as AnyTensor
 
-TensorT = TypeVar("TensorT")
+TensorT = TypeVar("TensorT", bound=AnyTensor)
 AccT = TypeVar("AccT", bound=float, covariant=True)
 RealT = TypeVar("RealT", bound=float)
 
@@ -38,6 +38,8 @@ class Blog(Core[TensorT], Protocol[TensorT, AccT]):
 class Math(Blog[TensorT, AccT], Protocol[TensorT, AccT, RealT]):
     """Members of every Byte, Char, Short, Int, Long, Float, Double module."""
 
+    @property
+    def Real(self) -> type[RealT]: ...
     def zeros(self, *shape: int) -> TensorT: ...
     def add(self, t: TensorT, value: RealT, /, *, out: TensorT | None = None) -> TensorT: ...
     def addmm(self, beta: RealT, t: TensorT, alpha: RealT, mat1: TensorT, mat2: TensorT, /, *, out: TensorT | None = None) -> TensorT: ...
