@@ -6,9 +6,10 @@
  *   full:  out[y*s + j] += in[y] * w(j),              size (i - 1) * s + k
  *   rev:   out[y] = sum_j in[y + j*s] * k[j],         size i - (k - 1) * s
  * where w(j) = k[j] for a valid cross-correlation ("X") and a full convolution ("C"), and the
- * flipped k[k - 1 - j] for a valid convolution and a full cross-correlation. Full is therefore the
- * transpose of valid: the input is placed at every s-th position. "Rev" is the correlation used
- * for weight gradients: the kernel (a gradient plane) is dilated by the stride.
+ * flipped k[k - 1 - j] for a valid convolution and a full cross-correlation. Full with some w is
+ * the transpose of valid with the same w (so full "C" is the input gradient of valid "X"): the
+ * input is placed at every s-th position. "Rev" is the correlation used for weight gradients:
+ * the kernel (a gradient plane) is dilated by the stride.
  *
  * The *ptr kernels ACCUMULATE alpha * result into their output. The tensor functions compute
  * r_ = beta * r_ + alpha * result; as upstream, r_ is zeroed instead of scaled when beta is 0,
