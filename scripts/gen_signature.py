@@ -247,8 +247,16 @@ def docs() -> str:
     return "\n".join(out)
 
 
-def outputs() -> dict[Path, str]:
-    files = {ROOT / "torchbind" / "_layers.py": layers(), ROOT / "docs" / "interface.md": docs()}
+def outputs(check: bool) -> dict[Path, str]:
+    layers_path, layers_text = ROOT / "torchbind" / "_layers.py", layers()
+    if not check and (not layers_path.exists() or layers_path.read_text() != layers_text):
+        # the docs read the layers through torchbind.signature: let them see the new ones
+        layers_path.write_text(layers_text)
+        import torchbind._layers
+        import torchbind.signature
+        importlib.reload(torchbind._layers)
+        importlib.reload(torchbind.signature)
+    files = {layers_path: layers_text, ROOT / "docs" / "interface.md": docs()}
     for etype in TYPES.values():
         files[ROOT / "torchbind" / f"{etype.module}.pyi"] = stub(etype)
     return files
@@ -259,7 +267,7 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="only check that the files are current")
     args = ap.parse_args()
     stale = []
-    for path, text in outputs().items():
+    for path, text in outputs(args.check).items():
         if path.exists() and path.read_text() == text:
             continue
         stale.append(path)
