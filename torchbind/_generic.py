@@ -94,7 +94,7 @@ _OUTPUT_NAMES = {
     "rq_", "rr_", "rtau_", "rpiv_", "rpivots_", "rinfo_", "hist", "result", "subscript", "self",
 }
 _OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
-                       "multinomialAliasSetup": {"J", "q"}}
+                       "maskedSelect": {"tensor"}, "multinomialAliasSetup": {"J", "q"}}
 # Index tensors: 0-based in Python, 1-based in TH's C API (TH_INDEX_BASE).
 _INDEX_INPUTS = {"index"}
 _INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
@@ -164,7 +164,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             inputs.append((i, lambda t: long_cls.from_numpy(np.asarray(t) + 1)))
         else:
             inputs.append((i, _identity))
-    array_count = {i + 1: i for i in skip}
+    array_count = {c: c - 1 for c in skip}  # count position -> array position
 
     def fn(*args: Any, out: Any = None, generator: Any = None) -> Any:
         if len(args) != len(inputs):
