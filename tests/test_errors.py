@@ -167,3 +167,20 @@ def test_the_interpreter_survives_every_bad_call():
 def test_bad_implementation_name():
     with pytest.raises(ValueError, match="no such implementation"):
         torchbind.implementation("complex_tensor")
+
+
+def test_regressions_found_by_the_fuzzer():
+    """Each of these crashed the process once (NULL or a junk address reached C)."""
+    t = F.zeros(3)
+    with pytest.raises(TypeError, match="cannot be NULL"):
+        F.cadd(t, 0, None)
+    with pytest.raises(TypeError, match="src must be a FloatTensor"):
+        F.cadd(t, 0, -1)
+    with pytest.raises(TypeError, match="cannot be NULL"):
+        ffi.TH.THFloatTensor_dot(t, None)
+    with pytest.raises(TypeError):
+        F.cat_array([t, 5], 0)
+    # NULL stays allowed where TH gives it a meaning: a view of itself
+    v = F.zeros(2, 3)
+    ffi.TH.THFloatTensor_transpose(v, None, 0, 1)
+    assert v.shape == (3, 2)

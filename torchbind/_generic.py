@@ -96,7 +96,7 @@ _OUTPUT_NAMES = {
 _OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
                        "maskedSelect": {"tensor"}, "multinomialAliasSetup": {"J", "q"}}
 # Index tensors: 0-based in Python, 1-based in TH's C API (TH_INDEX_BASE).
-_INDEX_INPUTS = {"index"}
+_INDEX_INPUTS = {"index", "pivots"}
 _INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
 
 
@@ -143,7 +143,6 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
         names = _OUTPUT_BY_FUNCTION.get(name, _OUTPUT_NAMES)
         outputs = {i for i, p in enumerate(params) if p.name in names and _tensor_type(p.ctype)}
     to_real = real_converter(etype)
-    long_cls = TENSOR_CLASSES["Long"]
     inputs: list[tuple[int, Callable[[Any], Any]]] = []  # (C position, converter)
     generator_pos = None
     skip: set[int] = set()
@@ -160,8 +159,12 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             skip.add(i + 1)  # the count: taken from the list
         elif p.template.split() == ["real"]:
             inputs.append((i, to_real))
-        elif p.name in _INDEX_INPUTS and _tensor_type(p.ctype) == "Long":
-            inputs.append((i, lambda t: long_cls.from_numpy(np.asarray(t) + 1)))
+        elif p.name in _INDEX_INPUTS and _tensor_type(p.ctype) in ("Long", "Int"):
+            icls = TENSOR_CLASSES[_tensor_type(p.ctype) or "Long"]
+            inputs.append((i, lambda t, icls=icls: icls.from_numpy(np.asarray(t) + 1)))
+        elif _tensor_type(p.ctype):
+            inputs.append((i, _tensor_arg(TENSOR_CLASSES[_tensor_type(p.ctype) or ""],
+                                          py_name(p.name))))
         else:
             inputs.append((i, _identity))
     array_count = {c: c - 1 for c in skip}  # count position -> array position
@@ -216,6 +219,15 @@ def _identity(x: Any) -> Any:
     return x
 
 
+def _tensor_arg(cls: type[Tensor], name: str) -> Callable[[Any], Any]:
+    """Module functions take tensors of the right class only (raw addresses are for ffi)."""
+    def check(t: Any) -> Any:
+        if not isinstance(t, cls):
+            raise TypeError(f"{name} must be a {cls.__name__}, not {type(t).__name__}")
+        return t
+    return check
+
+
 def _long_storage_arg(shape: Any) -> Any:
     from torchbind.tensor import _long_storage, _shape_arg
     return _long_storage(_shape_arg(tuple(shape) if not isinstance(shape, int) else (shape,)))
@@ -224,6 +236,9 @@ def _long_storage_arg(shape: Any) -> Any:
 def _pointer_array(tensors: Any) -> Any:
     import ctypes
     tensors = list(tensors)
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected a list of tensors, got a {type(t).__name__} in it")
     return (ctypes.c_void_p * max(len(tensors), 1))(*[t.address for t in tensors])
 
 

@@ -105,10 +105,12 @@ class StructPointer(ctypes.c_void_p):
     """A pointer to a TH struct; subclasses name the struct (``THFloatTensor`` ...).
 
     As an argument it takes a torchbind object holding that struct (its ``_th_struct`` names
-    it), a raw address, or None; an object of another TH type is a ``TypeError``.
+    it) or a raw address; an object of another TH type is a ``TypeError``. None (NULL) only
+    where the C function accepts NULL (``nullable``): elsewhere C would dereference it.
     """
 
     struct = ""
+    nullable = False
 
     @classmethod
     def from_param(cls, obj: Any) -> Any:
@@ -120,6 +122,8 @@ class StructPointer(ctypes.c_void_p):
             if not ptr:
                 raise ValueError(f"{cls.struct} has been freed")
             return ctypes.c_void_p(ptr)
+        if obj is None and not cls.nullable:
+            raise TypeError(f"expected a {cls.struct}, got None (this argument cannot be NULL)")
         if obj is None or (isinstance(obj, int) and not isinstance(obj, bool)):
             return ctypes.c_void_p(obj)
         if isinstance(obj, ctypes.c_void_p):
@@ -127,14 +131,35 @@ class StructPointer(ctypes.c_void_p):
         raise TypeError(f"expected a {cls.struct} or an address, got {type(obj).__name__}")
 
 
-_struct_pointers: dict[str, type[StructPointer]] = {}
+_struct_pointers: dict[tuple[str, bool], type[StructPointer]] = {}
 
 
-def struct_pointer(name: str) -> type[StructPointer]:
-    """The argument type for ``name *`` (one class per struct name)."""
-    if name not in _struct_pointers:
-        _struct_pointers[name] = type(f"{name}_p", (StructPointer,), {"struct": name})
-    return _struct_pointers[name]
+def struct_pointer(name: str, nullable: bool = False) -> type[StructPointer]:
+    """The argument type for ``name *`` (one class per struct name and nullability)."""
+    key = (name, nullable)
+    if key not in _struct_pointers:
+        _struct_pointers[key] = type(f"{name}_p", (StructPointer,),
+                                     {"struct": name, "nullable": nullable})
+    return _struct_pointers[key]
+
+
+# Where TH accepts NULL for a struct pointer: the view functions' `src` (meaning self), the
+# optional size/stride storages, a storage to view, freeing NULL, generators (the default
+# one), and the LAPACK and file functions, which check for NULL themselves.
+_NULLABLE_STRUCTS = ("THGenerator", "THFile", "THAllocator", "THMapAllocatorContext")
+_NULLABLE_FAMILIES = re.compile(
+    r"^(Tensor_(narrow|select|transpose|unfold|squeeze\w*|unsqueeze1d|free|setStorage\w*"
+    r"|newWithStorage\w*|gesv|trtrs|gels|syev|geev|gesvd2?|getri|potr[fsi]|qr|geqrf|orgqr"
+    r"|ormqr|pstrf|btrifact|btrisolve)|Storage_free)$")
+
+
+def _nullable(proto: _apitable.Prototype, param: _apitable.Param) -> bool:
+    base = _bare(param.ctype).replace("*", "").strip()
+    if base in _NULLABLE_STRUCTS or proto.symbol.startswith(("THFile_", "THMemoryFile_")):
+        return True
+    if param.name in ("stride", "stride_", "size_"):
+        return True
+    return bool(_NULLABLE_FAMILIES.match(proto.family or ""))
 
 
 _SCALARS: dict[str, Any] = {
@@ -158,7 +183,8 @@ def _bare(ctype: str) -> str:
     return " ".join(w for w in ctype.replace("*", " * ").split() if w not in ("const", "volatile"))
 
 
-def ctypes_type(ctype: str, *, result: bool = False, template: str = "") -> Any:
+def ctypes_type(ctype: str, *, result: bool = False, template: str = "",
+                nullable: bool = True) -> Any:
     """The ctypes type for a C type string from the table. ``template`` is the type as the
     generic row writes it: where it says ``real``, ``char`` is a number (THCharTensor's
     elements), elsewhere a character or, as ``const char *``, a string."""
@@ -183,7 +209,7 @@ def ctypes_type(ctype: str, *, result: bool = False, template: str = "") -> Any:
     stars = t.count("*")
     base = t.replace("*", "").strip()
     if stars == 1 and base.startswith("TH") and base not in _SCALARS:
-        return ctypes.c_void_p if result else struct_pointer(base)
+        return ctypes.c_void_p if result else struct_pointer(base, nullable)
     if stars == 1 and result and base in _SCALARS:
         return ctypes.POINTER(_SCALARS[base])
     return ctypes.c_void_p  # data pointers, arrays of pointers, void *
@@ -242,7 +268,8 @@ def declare(symbol: str) -> Any | None:
     except AttributeError:
         return None
     if not proto.variadic:
-        cfunc.argtypes = [ctypes_type(p.ctype, template=p.template) for p in proto.params]
+        cfunc.argtypes = [ctypes_type(p.ctype, template=p.template, nullable=_nullable(proto, p))
+                          for p in proto.params]
     cfunc.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
     return cfunc
 

@@ -11,6 +11,7 @@
 #include "THMemoryFile.h"
 #include "THPipeFile.h"
 #include "THHalf.h"
+#include "THLapack.h"
 #include "THLogAdd.h"
 #include "THRandom.h"
 #include "THSize.h"

@@ -45,7 +45,7 @@ ptrdiff_t THTensor_(numel)(THTensor *t)
 /* ---- reductions over everything -------------------------------------------------------- */
 
 /* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs add up in
- * accreal. */
+ * accreal, and for integer types the total wraps to real so that the layout cannot change it. */
 accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
 {
   THTensor_(checkSameNumel)(tensor, src, 2);
@@ -62,7 +62,11 @@ accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
     THIter_advance(&b, run);
     n -= run;
   }
+#ifdef TH_REAL_IS_INTEGER
+  return (accreal)(real)sum; /* wraps in real whatever the layout, as one BLAS call would */
+#else
   return (accreal)sum;
+#endif
 }
 
 accreal THTensor_(sumall)(THTensor *tensor)

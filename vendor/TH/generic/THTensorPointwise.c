@@ -1,4 +1,624 @@
-/* generic/THTensorPointwise.c (filled in by the issue-3 work). */
+/* generic/THTensorPointwise.c: elementwise math.
+ *
+ * Conventions, as upstream Torch7: the result comes first and is resized to the shape of the
+ * (first) input; it may be that input itself. Inputs combined elementwise must have the same
+ * number of elements (their shapes may differ). Integer arithmetic that may overflow is done in
+ * ureal so that it wraps. Every argument check (sizes, integer division by zero, negative
+ * integer exponents) runs before anything is resized or written: an error leaves r_ untouched.
+ *
+ * Each function is one expression of the elements x (y, z) of its inputs. The PW_* loops run it
+ * as one flat loop when every operand is contiguous (the compiler vectorises it; OpenMP splits
+ * it across threads when it is large) and as the strided walk of THTensorApply.h otherwise.
+ */
 #ifndef TH_GENERIC_FILE
 #error "include through THTensorPointwise.c"
 #endif
+
+#include "THParallel.h"
+
+/* ---- the loops (type-independent text: defined once, expanded per type) ---------------- */
+#ifndef TH_POINTWISE_LOOPS
+#define TH_POINTWISE_LOOPS
+
+#ifdef _OPENMP
+#define PW_OMP_FOR _Pragma("omp parallel for schedule(static)")
+#else
+#define PW_OMP_FOR
+#endif
+
+/* for i_ in [0, N): BODY; threaded only when large (a team costs more than a small loop). */
+#define PW_FOR(N, ...)                                                                  \
+  do {                                                                                  \
+    ptrdiff_t nf_ = (N);                                                                \
+    if (nf_ > TH_OMP_THRESHOLD) {                                                       \
+      PW_OMP_FOR                                                                        \
+      for (ptrdiff_t i_ = 0; i_ < nf_; i_++) { __VA_ARGS__ }                            \
+    } else {                                                                            \
+      for (ptrdiff_t i_ = 0; i_ < nf_; i_++) { __VA_ARGS__ }                            \
+    }                                                                                   \
+  } while (0)
+
+/* R = EXPR(x) with x from A. RT is R's element type, RCONTIG / RDATA its accessors. */
+#define PW_LOOP1(RT, RCONTIG, RDATA, R, A, ...)                                         \
+  do {                                                                                  \
+    if (RCONTIG(R) && THTensor_(isContiguous)(A)) {                                     \
+      RT *rp_ = RDATA(R);                                                               \
+      const real *ap_ = THTensor_(data)(A);                                             \
+      PW_FOR(THTensor_(nElement)(A), real x = ap_[i_]; rp_[i_] = (RT)(__VA_ARGS__););   \
+    } else {                                                                            \
+      TH_TENSOR_APPLY2(RT, R, real, A, real x = *A##_data; *R##_data = (RT)(__VA_ARGS__);); \
+    }                                                                                   \
+  } while (0)
+
+/* R = EXPR(x, y) with x from A, y from B. */
+#define PW_LOOP2(RT, RCONTIG, RDATA, R, A, B, ...)                                      \
+  do {                                                                                  \
+    if (RCONTIG(R) && THTensor_(isContiguous)(A) && THTensor_(isContiguous)(B)) {       \
+      RT *rp_ = RDATA(R);                                                               \
+      const real *ap_ = THTensor_(data)(A), *bp_ = THTensor_(data)(B);                  \
+      PW_FOR(THTensor_(nElement)(A), real x = ap_[i_]; real y = bp_[i_];                \
+             rp_[i_] = (RT)(__VA_ARGS__););                                             \
+    } else {                                                                            \
+      TH_TENSOR_APPLY3(RT, R, real, A, real, B, real x = *A##_data; real y = *B##_data; \
+                       *R##_data = (RT)(__VA_ARGS__););                                 \
+    }                                                                                   \
+  } while (0)
+
+/* R = EXPR(x, y, z) with x from A, y from B, z from C (all of this type). TH_TENSOR_APPLY stops
+ * at three tensors, so the strided case walks four THIters itself. */
+#define PW_LOOP3(R, A, B, C, ...)                                                       \
+  do {                                                                                  \
+    THTensor *ts_[4] = {R, A, B, C};                                                    \
+    ptrdiff_t n_ = THTensor_(nElement)(R);                                              \
+    int contiguous_ = 1;                                                                \
+    for (int j_ = 0; j_ < 4; j_++) contiguous_ &= THTensor_(isContiguous)(ts_[j_]);     \
+    if (n_ == 0) break;                                                                 \
+    if (contiguous_) {                                                                  \
+      real *rp_ = THTensor_(data)(R);                                                   \
+      const real *ap_ = THTensor_(data)(A), *bp_ = THTensor_(data)(B);                  \
+      const real *cp_ = THTensor_(data)(C);                                             \
+      PW_FOR(n_, real x = ap_[i_]; real y = bp_[i_]; real z = cp_[i_];                  \
+             rp_[i_] = (real)(__VA_ARGS__););                                           \
+      break;                                                                            \
+    }                                                                                   \
+    THIter it_[4];                                                                      \
+    for (int j_ = 0; j_ < 4; j_++)                                                      \
+      THIter_init(&it_[j_], THTensor_(data)(ts_[j_]), sizeof(real), ts_[j_]->nDimension, \
+                  ts_[j_]->size, ts_[j_]->stride);                                      \
+    while (n_ > 0) {                                                                    \
+      long run_ = it_[0].left;                                                          \
+      for (int j_ = 1; j_ < 4; j_++) run_ = THMin(run_, it_[j_].left);                  \
+      real *rp_ = (real *)it_[0].ptr, *ap_ = (real *)it_[1].ptr;                        \
+      real *bp_ = (real *)it_[2].ptr, *cp_ = (real *)it_[3].ptr;                        \
+      long rs_ = TH_ITER_STRIDE(it_[0]), as_ = TH_ITER_STRIDE(it_[1]);                  \
+      long bs_ = TH_ITER_STRIDE(it_[2]), cs_ = TH_ITER_STRIDE(it_[3]);                  \
+      for (long k_ = 0; k_ < run_; k_++) {                                              \
+        real x = ap_[k_ * as_]; real y = bp_[k_ * bs_]; real z = cp_[k_ * cs_];         \
+        rp_[k_ * rs_] = (real)(__VA_ARGS__);                                            \
+      }                                                                                 \
+      for (int j_ = 0; j_ < 4; j_++) THIter_advance(&it_[j_], run_);                    \
+      n_ -= run_;                                                                       \
+    }                                                                                   \
+  } while (0)
+
+/* Results of this type, and 0/1 masks in a THByteTensor. */
+#define PW_MAP1(R, A, ...) PW_LOOP1(real, THTensor_(isContiguous), THTensor_(data), R, A, __VA_ARGS__)
+#define PW_MAP2(R, A, B, ...) \
+  PW_LOOP2(real, THTensor_(isContiguous), THTensor_(data), R, A, B, __VA_ARGS__)
+#define PW_MASK1(R, A, ...) \
+  PW_LOOP1(unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, A, __VA_ARGS__)
+#define PW_MASK2(R, A, B, ...) \
+  PW_LOOP2(unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, A, B, __VA_ARGS__)
+
+#endif /* TH_POINTWISE_LOOPS */
+
+/* The C math function of this precision: expf for float, exp for double. */
+#if defined(TH_REAL_IS_FLOAT)
+#define PW_M(NAME) NAME##f
+#else
+#define PW_M(NAME) NAME
+#endif
+
+/* Wrapping integer arithmetic. */
+#define PW_UADD(a, b) ((real)((ureal)(a) + (ureal)(b)))
+#define PW_UMUL(a, b) ((real)((ureal)(a) * (ureal)(b)))
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+static void THTensor_(pwCheckNumel)(THTensor *a, THTensor *b, int arg)
+{
+  THArgCheck(THTensor_(nElement)(a) == THTensor_(nElement)(b), arg,
+             "inconsistent tensor size: %td vs %td elements", THTensor_(nElement)(a),
+             THTensor_(nElement)(b));
+}
+
+#ifdef TH_REAL_IS_INTEGER
+static int THTensor_(pwAnyZero)(THTensor *t)
+{
+  int found = 0;
+  TH_TENSOR_APPLY(real, t, found |= *t_data == 0;);
+  return found;
+}
+
+/* x ** e by squaring in ureal, so that overflow wraps; e >= 0 (the callers check). */
+static inline real THTensor_(pwIpow)(real x, real e)
+{
+  ureal r = 1, b = (ureal)x;
+  for (ureal k = (ureal)e; k; k >>= 1) {
+    if (k & 1) r *= b;
+    b *= b;
+  }
+  return (real)r;
+}
+
+/* C's / and %: truncation, the remainder has the sign of the dividend. The divisor -1 is done
+ * apart: INT_MIN / -1 and INT_MIN % -1 would trap. y != 0 (the callers check). */
+static inline real THTensor_(pwIdiv)(real x, real y)
+{
+#ifdef TH_REAL_IS_SIGNED
+  if (y == -1) return (real)(0 - (ureal)x);
+#endif
+  return (real)(x / y);
+}
+
+static inline real THTensor_(pwImod)(real x, real y)
+{
+#ifdef TH_REAL_IS_SIGNED
+  if (y == -1) return 0;
+#endif
+  return (real)(x % y);
+}
+
+/* Python's %: the remainder has the sign of the divisor (x - floor(x / y) * y). */
+static inline real THTensor_(pwIrem)(real x, real y)
+{
+  real m = THTensor_(pwImod)(x, y);
+#ifdef TH_REAL_IS_SIGNED
+  if (m != 0 && (m < 0) != (y < 0)) m = (real)(m + y); /* |m| < |y|: no overflow */
+#endif
+  return m;
+}
+
+#define PW_BITS ((int)(sizeof(real) * CHAR_BIT))
+
+/* Shifts of the value's own width. A count outside [0, width) shifts every bit out (as numpy):
+ * << gives 0; >> gives 0, or -1 for a negative signed value. << wraps (done in ureal); >> of a
+ * signed value is arithmetic (sign-extending). */
+static inline real THTensor_(pwShl)(real x, real n)
+{
+#ifdef TH_REAL_IS_SIGNED
+  if (n < 0) return 0;
+#endif
+  if (n >= PW_BITS) return 0;
+  return (real)((ureal)x << n);
+}
+
+static inline real THTensor_(pwShr)(real x, real n)
+{
+#ifdef TH_REAL_IS_SIGNED
+  if (n < 0 || n >= PW_BITS) return x < 0 ? -1 : 0;
+  /* spelled with ~ so that only non-negative values are shifted (>> of a negative is
+   * implementation-defined in C) */
+  return x < 0 ? (real)~(~x >> n) : (real)(x >> n);
+#else
+  if (n >= PW_BITS) return 0;
+  return (real)(x >> n);
+#endif
+}
+#undef PW_BITS
+#endif /* TH_REAL_IS_INTEGER */
+
+#if defined(TH_REAL_IS_INTEGER) && defined(TH_REAL_IS_SIGNED)
+static int THTensor_(pwAnyNegative)(THTensor *t)
+{
+  int found = 0;
+  TH_TENSOR_APPLY(real, t, found |= *t_data < 0;);
+  return found;
+}
+#endif
+
+#ifdef TH_REAL_IS_FLOATING
+/* Python's % for floats: fmod (exact), moved into the divisor's sign; a zero takes the divisor's
+ * sign too. This is x - floor(x / y) * y without that formula's rounding error, and agrees with
+ * numpy.remainder (y == 0 gives NaN). */
+static inline real THTensor_(pwFrem)(real x, real y)
+{
+  real m = PW_M(fmod)(x, y);
+  if (m == 0) return PW_M(copysign)(0, y);
+  if ((m < 0) != (y < 0)) m += y;
+  return m;
+}
+#endif
+
+/* ---- signed arithmetic ----------------------------------------------------------------- */
+
+#if defined(TH_REAL_IS_SHORT) || defined(TH_REAL_IS_INT) || defined(TH_REAL_IS_LONG) || \
+    defined(TH_REAL_IS_FLOATING)
+void THTensor_(abs)(THTensor *r_, THTensor *t)
+{
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  PW_MAP1(r_, t, PW_M(fabs)(x));
+#else
+  PW_MAP1(r_, t, x < 0 ? (real)(0 - (ureal)x) : x); /* abs(INT_MIN) wraps to INT_MIN */
+#endif
+}
+
+void THTensor_(neg)(THTensor *r_, THTensor *t)
+{
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  PW_MAP1(r_, t, -x);
+#else
+  PW_MAP1(r_, t, 0 - (ureal)x);
+#endif
+}
+#endif
+
+/* 1, 0 or -1; NaN gives 0, as upstream (it is neither > 0 nor < 0). */
+void THTensor_(sign)(THTensor *r_, THTensor *t)
+{
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_BYTE
+  PW_MAP1(r_, t, x != 0);
+#else
+  PW_MAP1(r_, t, (x > 0) - (x < 0));
+#endif
+}
+
+/* As upstream: below min gives min, else above max gives max (so min > max gives min for the
+ * elements below min and max for the rest); NaN stays NaN. */
+void THTensor_(clamp)(THTensor *r_, THTensor *t, real min_value, real max_value)
+{
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, x < min_value ? min_value : (x > max_value ? max_value : x));
+}
+
+/* ---- powers ---------------------------------------------------------------------------- */
+
+#ifdef TH_REAL_IS_FLOATING
+/* x * x and 1 / x are what a correctly rounded pow returns for 2 and -1, and much cheaper. */
+void THTensor_(pow)(THTensor *r_, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r_, t);
+  if (value == 1)
+    PW_MAP1(r_, t, x);
+  else if (value == 2)
+    PW_MAP1(r_, t, x * x);
+  else if (value == -1)
+    PW_MAP1(r_, t, 1 / x);
+  else
+    PW_MAP1(r_, t, PW_M(pow)(x, value));
+}
+
+void THTensor_(tpow)(THTensor *r_, real value, THTensor *t)
+{
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, PW_M(pow)(value, x));
+}
+
+void THTensor_(cpow)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP2(r_, t, src, PW_M(pow)(x, y));
+}
+#else
+/* Integer powers multiply in the type (wrapping); a negative exponent has no integer answer. */
+void THTensor_(tpow)(THTensor *r_, real value, THTensor *t)
+{
+#ifdef TH_REAL_IS_SIGNED
+  THArgCheck(!THTensor_(pwAnyNegative)(t), 3, "integers to negative integer powers are not allowed");
+#endif
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, THTensor_(pwIpow)(value, x));
+}
+
+void THTensor_(cpow)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+#ifdef TH_REAL_IS_SIGNED
+  THArgCheck(!THTensor_(pwAnyNegative)(src), 3, "integers to negative integer powers are not allowed");
+#endif
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP2(r_, t, src, THTensor_(pwIpow)(x, y));
+}
+#endif
+
+/* ---- floating-point functions ---------------------------------------------------------- */
+
+#ifdef TH_REAL_IS_FLOATING
+#define PW_FLOAT_FN(NAME, ...)                      \
+  void THTensor_(NAME)(THTensor *r_, THTensor *t)   \
+  {                                                 \
+    THTensor_(resizeAs)(r_, t);                     \
+    PW_MAP1(r_, t, __VA_ARGS__);                    \
+  }
+
+PW_FLOAT_FN(exp, PW_M(exp)(x))
+PW_FLOAT_FN(log, PW_M(log)(x))
+PW_FLOAT_FN(log1p, PW_M(log1p)(x))
+PW_FLOAT_FN(sigmoid, 1 / (1 + PW_M(exp)(-x)))
+PW_FLOAT_FN(tanh, PW_M(tanh)(x))
+PW_FLOAT_FN(sqrt, PW_M(sqrt)(x))
+PW_FLOAT_FN(rsqrt, 1 / PW_M(sqrt)(x))
+PW_FLOAT_FN(cinv, 1 / x)
+PW_FLOAT_FN(floor, PW_M(floor)(x))
+PW_FLOAT_FN(ceil, PW_M(ceil)(x))
+PW_FLOAT_FN(round, PW_M(round)(x)) /* C round: halves go away from zero */
+PW_FLOAT_FN(trunc, PW_M(trunc)(x))
+PW_FLOAT_FN(frac, x - PW_M(trunc)(x)) /* as upstream: NaN for +-inf */
+PW_FLOAT_FN(sin, PW_M(sin)(x))
+PW_FLOAT_FN(cos, PW_M(cos)(x))
+PW_FLOAT_FN(tan, PW_M(tan)(x))
+PW_FLOAT_FN(asin, PW_M(asin)(x))
+PW_FLOAT_FN(acos, PW_M(acos)(x))
+PW_FLOAT_FN(atan, PW_M(atan)(x))
+PW_FLOAT_FN(sinh, PW_M(sinh)(x))
+PW_FLOAT_FN(cosh, PW_M(cosh)(x))
+#undef PW_FLOAT_FN
+
+/* Serial: lgamma sets the global signgam, which threads would race on. */
+void THTensor_(lgamma)(THTensor *r_, THTensor *t)
+{
+  THTensor_(resizeAs)(r_, t);
+  TH_TENSOR_APPLY2(real, r_, real, t, *r__data = PW_M(lgamma)(*t_data););
+}
+
+void THTensor_(lerp)(THTensor *r_, THTensor *a, THTensor *b, real weight)
+{
+  THTensor_(pwCheckNumel)(a, b, 3);
+  THTensor_(resizeAs)(r_, a);
+  PW_MAP2(r_, a, b, x + weight * (y - x));
+}
+
+/* atan2(tx, ty), elementwise: tx is the numerator, as C's atan2(y, x) takes it. */
+void THTensor_(atan2)(THTensor *r_, THTensor *tx, THTensor *ty)
+{
+  THTensor_(pwCheckNumel)(tx, ty, 3);
+  THTensor_(resizeAs)(r_, tx);
+  PW_MAP2(r_, tx, ty, PW_M(atan2)(x, y));
+}
+#endif
+
+/* ---- modulo: fmod has the sign of the dividend (C), remainder that of the divisor (Python).
+ * An integer zero divisor is an error; a floating one gives NaN. -------------------------- */
+
+void THTensor_(fmod)(THTensor *r_, THTensor *t, real value)
+{
+#ifdef TH_REAL_IS_INTEGER
+  THArgCheck(value != 0, 3, "fmod by zero");
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, THTensor_(pwImod)(x, value));
+#else
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, PW_M(fmod)(x, value));
+#endif
+}
+
+void THTensor_(remainder)(THTensor *r_, THTensor *t, real value)
+{
+#ifdef TH_REAL_IS_INTEGER
+  THArgCheck(value != 0, 3, "remainder by zero");
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, THTensor_(pwIrem)(x, value));
+#else
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP1(r_, t, THTensor_(pwFrem)(x, value));
+#endif
+}
+
+void THTensor_(cfmod)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+#ifdef TH_REAL_IS_INTEGER
+  THArgCheck(!THTensor_(pwAnyZero)(src), 3, "fmod by zero");
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP2(r_, t, src, THTensor_(pwImod)(x, y));
+#else
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP2(r_, t, src, PW_M(fmod)(x, y));
+#endif
+}
+
+void THTensor_(cremainder)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+#ifdef TH_REAL_IS_INTEGER
+  THArgCheck(!THTensor_(pwAnyZero)(src), 3, "remainder by zero");
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP2(r_, t, src, THTensor_(pwIrem)(x, y));
+#else
+  THTensor_(resizeAs)(r_, t);
+  PW_MAP2(r_, t, src, THTensor_(pwFrem)(x, y));
+#endif
+}
+
+/* ---- bits: integer types only (the float types export them to raise, as upstream) ------- */
+
+#ifdef TH_REAL_IS_FLOATING
+#define PW_BITOP(NAME, OP)                                                       \
+  void THTensor_(NAME)(THTensor *r_, THTensor *t, real value)                    \
+  {                                                                              \
+    THError(#NAME " is only supported for integer type tensors");                \
+  }                                                                              \
+  void THTensor_(c##NAME)(THTensor *r_, THTensor *t, THTensor *src)              \
+  {                                                                              \
+    THError("c" #NAME " is only supported for integer type tensors");           \
+  }
+#else
+#define PW_BITOP(NAME, OP)                                                       \
+  void THTensor_(NAME)(THTensor *r_, THTensor *t, real value)                    \
+  {                                                                              \
+    THTensor_(resizeAs)(r_, t);                                                  \
+    PW_MAP1(r_, t, x OP value);                                                  \
+  }                                                                              \
+  void THTensor_(c##NAME)(THTensor *r_, THTensor *t, THTensor *src)              \
+  {                                                                              \
+    THTensor_(pwCheckNumel)(t, src, 3);                                          \
+    THTensor_(resizeAs)(r_, t);                                                  \
+    PW_MAP2(r_, t, src, x OP y);                                                 \
+  }
+#endif
+PW_BITOP(bitand, &)
+PW_BITOP(bitor, |)
+PW_BITOP(bitxor, ^)
+#undef PW_BITOP
+
+/* Floating shifts scale by a power of two, as upstream: x * 2^n and x / 2^n. */
+void THTensor_(lshift)(THTensor *r_, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  real scale = PW_M(pow)(2, value);
+  PW_MAP1(r_, t, x * scale);
+#else
+  PW_MAP1(r_, t, THTensor_(pwShl)(x, value));
+#endif
+}
+
+void THTensor_(rshift)(THTensor *r_, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  real scale = PW_M(pow)(2, value);
+  PW_MAP1(r_, t, x / scale);
+#else
+  PW_MAP1(r_, t, THTensor_(pwShr)(x, value));
+#endif
+}
+
+void THTensor_(clshift)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  PW_MAP2(r_, t, src, x * PW_M(pow)(2, y));
+#else
+  PW_MAP2(r_, t, src, THTensor_(pwShl)(x, y));
+#endif
+}
+
+void THTensor_(crshift)(THTensor *r_, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  PW_MAP2(r_, t, src, x / PW_M(pow)(2, y));
+#else
+  PW_MAP2(r_, t, src, THTensor_(pwShr)(x, y));
+#endif
+}
+
+/* ---- max, min -------------------------------------------------------------------------- */
+/* As upstream: the first operand when it compares strictly greater (less), else the second.
+ * So NaN propagates from the second operand (src, value) but not from the first (t). */
+
+void THTensor_(cmax)(THTensor *r, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+  THTensor_(resizeAs)(r, t);
+  PW_MAP2(r, t, src, x > y ? x : y);
+}
+
+void THTensor_(cmin)(THTensor *r, THTensor *t, THTensor *src)
+{
+  THTensor_(pwCheckNumel)(t, src, 3);
+  THTensor_(resizeAs)(r, t);
+  PW_MAP2(r, t, src, x < y ? x : y);
+}
+
+void THTensor_(cmaxValue)(THTensor *r, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r, t);
+  PW_MAP1(r, t, x > value ? x : value);
+}
+
+void THTensor_(cminValue)(THTensor *r, THTensor *t, real value)
+{
+  THTensor_(resizeAs)(r, t);
+  PW_MAP1(r, t, x < value ? x : value);
+}
+
+/* ---- fused: r_ = t + value * src1 * src2, and t + value * src1 / src2 ------------------- */
+
+void THTensor_(addcmul)(THTensor *r_, THTensor *t, real value, THTensor *src1, THTensor *src2)
+{
+  THTensor_(pwCheckNumel)(t, src1, 4);
+  THTensor_(pwCheckNumel)(src1, src2, 5);
+  THTensor_(resizeAs)(r_, t);
+#ifdef TH_REAL_IS_FLOATING
+  PW_LOOP3(r_, t, src1, src2, x + value * y * z);
+#else
+  PW_LOOP3(r_, t, src1, src2, PW_UADD(x, PW_UMUL(PW_UMUL(value, y), z)));
+#endif
+}
+
+/* (value * src1) / src2, in that order as upstream: for integers the product wraps, then the
+ * division truncates. */
+void THTensor_(addcdiv)(THTensor *r_, THTensor *t, real value, THTensor *src1, THTensor *src2)
+{
+  THTensor_(pwCheckNumel)(t, src1, 4);
+  THTensor_(pwCheckNumel)(src1, src2, 5);
+#ifdef TH_REAL_IS_FLOATING
+  THTensor_(resizeAs)(r_, t);
+  PW_LOOP3(r_, t, src1, src2, x + value * y / z);
+#else
+  THArgCheck(!THTensor_(pwAnyZero)(src2), 5, "division by zero");
+  THTensor_(resizeAs)(r_, t);
+  PW_LOOP3(r_, t, src1, src2, PW_UADD(x, THTensor_(pwIdiv)(PW_UMUL(value, y), z)));
+#endif
+}
+
+/* ---- comparisons ----------------------------------------------------------------------- */
+
+#define PW_COMPARE(NAME, OP)                                                       \
+  void THTensor_(NAME##Value)(THByteTensor *r_, THTensor *t, real value)          \
+  {                                                                                \
+    THByteTensor_resizeNd(r_, t->nDimension, t->size, NULL);                       \
+    PW_MASK1(r_, t, x OP value);                                                   \
+  }                                                                                \
+  void THTensor_(NAME##ValueT)(THTensor *r_, THTensor *t, real value)             \
+  {                                                                                \
+    THTensor_(resizeAs)(r_, t);                                                    \
+    PW_MAP1(r_, t, x OP value);                                                    \
+  }                                                                                \
+  void THTensor_(NAME##Tensor)(THByteTensor *r_, THTensor *ta, THTensor *tb)      \
+  {                                                                                \
+    THTensor_(pwCheckNumel)(ta, tb, 3);                                            \
+    THByteTensor_resizeNd(r_, ta->nDimension, ta->size, NULL);                     \
+    PW_MASK2(r_, ta, tb, x OP y);                                                  \
+  }                                                                                \
+  void THTensor_(NAME##TensorT)(THTensor *r_, THTensor *ta, THTensor *tb)         \
+  {                                                                                \
+    THTensor_(pwCheckNumel)(ta, tb, 3);                                            \
+    THTensor_(resizeAs)(r_, ta);                                                   \
+    PW_MAP2(r_, ta, tb, x OP y);                                                   \
+  }
+PW_COMPARE(lt, <)
+PW_COMPARE(le, <=)
+PW_COMPARE(gt, >)
+PW_COMPARE(ge, >=)
+PW_COMPARE(eq, ==)
+PW_COMPARE(ne, !=)
+#undef PW_COMPARE
+
+/* 1 iff the same sizes and every element equal (so never with a NaN). */
+int THTensor_(equal)(THTensor *ta, THTensor *tb)
+{
+  if (!THTensor_(isSameSizeAs)(ta, tb)) return 0;
+  if (THTensor_(isContiguous)(ta) && THTensor_(isContiguous)(tb)) {
+    const real *a = THTensor_(data)(ta), *b = THTensor_(data)(tb);
+    ptrdiff_t n = THTensor_(nElement)(ta);
+    for (ptrdiff_t i = 0; i < n; i++)
+      if (!(a[i] == b[i])) return 0;
+    return 1;
+  }
+  int same = 1;
+  TH_TENSOR_APPLY2(real, ta, real, tb, same &= *ta_data == *tb_data;);
+  return same;
+}
+
+#undef PW_M
+#undef PW_UADD
+#undef PW_UMUL

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the whole pytest suite against libTH built with AddressSanitizer + UndefinedBehaviorSanitizer
+# + LeakSanitizer. Python itself is not instrumented: the sanitizer runtimes are preloaded, and
+# leaks whose stacks never enter libTH (CPython's, numpy's) are suppressed.
+#   bash scripts/sanitize.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${TH_SANITIZE_BUILD:-build/sanitize}
+cmake -S . -B "$build" -DTH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug > /dev/null
+cmake --build "$build" -j2 > /dev/null
+supp=$(mktemp)
+trap 'rm -f "$supp"' EXIT
+printf '%s\n' leak:libpython leak:python3 leak:_PyObject leak:PyObject_Malloc \
+  leak:_multiarray_umath leak:libffi leak:_ctypes leak:xmalloc > "$supp"
+export LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+export LSAN_OPTIONS="suppressions=$supp:print_suppressions=0"
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export TORCHBIND_TH_LIBRARY="$PWD/$build/libTH.so" TORCHBIND_SANITIZE_RUN=1
+# test_cmake builds and runs its own binaries; the valgrind test cannot run under ASan
+python -m pytest tests -q -p no:cacheprovider --deselect tests/test_cmake.py \
+  -k "not valgrind" "$@" 2>&1 | tee "$build/pytest.log"
+if grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$build/pytest.log"; then
+  echo "sanitizers reported errors (see $build/pytest.log)" >&2
+  exit 1
+fi
