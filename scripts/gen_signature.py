@@ -148,8 +148,7 @@ def stub(etype) -> str:
 
 def layers() -> str:
     """The Protocols: each layer holds the members every type of the layer has, alike."""
-    members: dict[str, str] = {}  # name -> generic declaration, first seen
-    owners: dict[str, set[str]] = {}
+    owners: dict[tuple[str, str], set[str]] = {}  # (name, generic declaration) -> types
     for etype in TYPES.values():
         if not etype.math:
             continue
@@ -157,9 +156,9 @@ def layers() -> str:
         for name in m.__all__:
             fn = getattr(m, name)
             if hasattr(fn, "__th__") and name not in {n for n, _, _ in CORE}:
-                decl = _function(etype, fn, generic=True)
-                if members.setdefault(name, decl) == decl:
-                    owners.setdefault(name, set()).add(etype.name)
+                owners.setdefault((name, _function(etype, fn, generic=True)), set()).add(
+                    etype.name)
+    members = {name: decl for name, decl in owners}
     out = [
         HEADER,
         '"""The signature as typing Protocols, layered by what element types can do."""', "",
@@ -192,8 +191,8 @@ def layers() -> str:
                 body += ["@property", "def Real(self) -> type[RealT]: ..."]
                 body += [f"def {n}(self, {p.format(T='TensorT')}) -> {r.format(T='TensorT')}: ..."
                          for n, p, r in MATH_EXTRA]
-            for member, decl in sorted(members.items()):
-                if member not in placed and set(types) <= owners[member]:
+            for (member, decl), have in sorted(owners.items()):
+                if member not in placed and set(types) <= have:
                     body.append(decl)
                     placed.add(member)
         out += ["    " + line for line in body]

@@ -106,8 +106,8 @@ def test_elementwise_between_views(data):
     b = np.array(b, dtype=etype.dtype).reshape(a.shape)
     u = T.from_numpy(np.ascontiguousarray(b.T).T)  # the same values, column-major strides
     big = np.float64 if etype.floating else np.int64
-    np.testing.assert_allclose(np.asarray(T.cadd(t, 3, u)), wrap(a.astype(big) + 3 * b, etype.dtype),
-                               rtol=1e-5)
+    expect = wrap(a.astype(big) + 3 * b, etype.dtype)
+    np.testing.assert_allclose(np.asarray(T.cadd(t, 3, u)), expect, rtol=1e-5)
     np.testing.assert_allclose(np.asarray(T.cmul(t, u)), wrap(a.astype(big) * b, etype.dtype),
                                rtol=1e-5)
     d = T.dot(t, u)

@@ -713,7 +713,7 @@ def test_zeros_ones(T):
         assert is_empty(r)
     with pytest.raises(ValueError):
         th(T, "zeros")(T.empty(), long_storage((2, -1)))
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError, match="cannot be NULL"):  # refused before it reaches C
         th(T, "zeros")(T.empty(), None)
 
 

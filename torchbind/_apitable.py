@@ -190,7 +190,7 @@ def generate_version_script(protos: list[Prototype], implemented: set[str]) -> s
 
 def defined_impls(nm: str, objects: list[str]) -> set[str]:
     """The public names whose NAME_impl the compiled objects define."""
-    text = subprocess.run([nm, "--defined-only", *objects], check=True, capture_output=True,
+    text = subprocess.run([nm, "--defined-only", "--extern-only", *objects], check=True, capture_output=True,
                           text=True).stdout
     names = set()
     for line in text.splitlines():
