@@ -190,8 +190,8 @@ def generate_version_script(protos: list[Prototype], implemented: set[str]) -> s
 
 def defined_impls(nm: str, objects: list[str]) -> set[str]:
     """The public names whose NAME_impl the compiled objects define."""
-    text = subprocess.run([nm, "--defined-only", "--extern-only", *objects], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run([nm, "--defined-only", "--extern-only", *objects], check=True,
+                          capture_output=True, text=True).stdout  # static helpers don't count
     names = set()
     for line in text.splitlines():
         sym = line.split()[-1] if line.split() else ""
