@@ -96,7 +96,8 @@ _OUTPUT_NAMES = {
 _OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
                        "maskedSelect": {"tensor"}, "multinomialAliasSetup": {"J", "q"}}
 # Index tensors: 0-based in Python, 1-based in TH's C API (TH_INDEX_BASE).
-_INDEX_INPUTS = {"index", "pivots"}
+_INDEX_INPUTS = {"index", "pivots", "J"}
+_INDEX_RESULT_FUNCTIONS = {"multinomial", "multinomialAliasDraw"}  # their `self` is indices
 _INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
 
 
@@ -192,7 +193,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             c_args[generator_pos] = generator
         value = cfn(*c_args)
         for i, r in zip(sorted(outputs), results, strict=True):
-            if params[i].name in _INDEX_OUTPUTS and r.numel():
+            if (params[i].name in _INDEX_OUTPUTS or name in _INDEX_RESULT_FUNCTIONS) and r.numel():
                 np.asarray(r)[...] -= 1
         if not outputs:
             return None if proto.restype == "void" else value
