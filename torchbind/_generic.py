@@ -20,6 +20,7 @@ exports becomes the module function ``snake_case(name)`` by these rules:
 
 from __future__ import annotations
 
+import ctypes
 import inspect
 import keyword
 import numbers
@@ -174,10 +175,8 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
         if len(args) != len(inputs):
             raise TypeError(f"{snake(name)}() takes {len(inputs)} arguments ({len(args)} given)")
         c_args: list[Any] = [None] * len(params)
-        keep = []
         for (i, conv), a in zip(inputs, args, strict=True):
             c_args[i] = conv(a)
-            keep.append(c_args[i])
         for count_pos, array_pos in array_count.items():
             c_args[count_pos] = len(args[[i for i, _ in inputs].index(array_pos)])
         results = []
@@ -199,6 +198,10 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             return None if proto.restype == "void" else value
         return results[0] if len(results) == 1 else tuple(results)
 
+    simple = _fast_path(etype, symbol, params, inputs, outputs, generator_pos, skip)
+    if simple is not None:
+        simple.generic = fn  # type: ignore[attr-defined]
+        fn = simple
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
            for i, _ in inputs]
     if outputs:
@@ -214,6 +217,76 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
         "; returns the result tensor(s) (or writes into out=)." if outputs else
         " (changes its tensor in place)." if proto.restype == "void" else ".")
     return fn
+
+
+def _fast_path(etype: ElementType, symbol: str, params: tuple[_apitable.Param, ...],
+               inputs: list[tuple[int, Callable[[Any], Any]]], outputs: set[int],
+               generator_pos: int | None, skip: set[int]) -> Callable[..., Any] | None:
+    """For the common shape of function (tensors of known classes, `real` scalars, plain
+    numbers, at most one result tensor) a straight-line Python function, compiled once: the
+    same checks as the general path, but no per-argument calls, and a ctypes function that
+    takes raw addresses (no from_param). Small calls spend most of their time here."""
+    if generator_pos is not None or skip or len(outputs) > 1:
+        return None
+    if any(params[i].name in _INDEX_OUTPUTS for i in outputs):
+        return None
+    raw = ffi.lib[symbol]  # an independent function object: its own argtypes
+    argtypes = list(getattr(ffi.TH, symbol).cfunc.argtypes)
+    env: dict[str, Any] = {"_c": raw, "_pending": ffi._pending, "_raise": ffi.raise_pending,
+                           "_symbol": symbol, "_bad": _bad_tensor, "_freed": _freed}
+    names, body, call = [], [], [""] * len(params)
+    for k, (i, conv) in enumerate(inputs):
+        p = params[i]
+        arg = f"a{k}"
+        names.append(arg)
+        ttype = _tensor_type(p.ctype)
+        if ttype and p.name not in _INDEX_INPUTS:
+            env[f"C{k}"] = TENSOR_CLASSES[ttype]
+            body.append(f"    if {arg}.__class__ is not C{k} and not isinstance({arg}, C{k}):")
+            body.append(f"        _bad({py_name(p.name)!r}, C{k}, {arg})")
+            call[i] = f"({arg}._th_ptr or _freed({arg}))"
+            argtypes[i] = ctypes.c_void_p
+        elif p.template.split() == ["real"]:
+            env[f"conv{k}"] = conv
+            fast = "float" if etype.floating else "int"
+            check = "" if etype.floating else f" and {_int_range(etype)}"
+            body.append(f"    if {arg}.__class__ is not {fast}{check.replace('V', arg)}:")
+            body.append(f"        {arg} = conv{k}({arg})")
+            call[i] = arg
+        elif conv is _identity and "*" not in p.ctype:
+            call[i] = arg
+        else:
+            return None
+    for i in outputs:
+        ttype = _tensor_type(params[i].ctype) or etype.name
+        env["R"] = TENSOR_CLASSES[ttype]
+        env["_new"] = ffi.declare(TENSOR_CLASSES[ttype].etype.fn("Tensor_new"))
+        body.append("    r = R(_new()) if out is None else out")
+        body.append("    if r.__class__ is not R and not isinstance(r, R): _bad('out', R, r)")
+        call[i] = "(r._th_ptr or _freed(r))"
+        argtypes[i] = ctypes.c_void_p
+    raw.argtypes = argtypes
+    raw.restype = getattr(ffi.TH, symbol).cfunc.restype
+    sig = ", ".join(names) + (", /" if names else "") + (", *, out=None" if outputs else "")
+    body.append(f"    v = _c({', '.join(call)})")
+    body.append("    if _pending.value: _raise(_symbol)")
+    body.append("    return r" if outputs else "    return v")
+    src = f"def fast({sig}):\n" + "\n".join(body) + "\n"
+    exec(compile(src, f"<torchbind {symbol}>", "exec"), env)
+    return env["fast"]  # type: ignore[no-any-return]
+
+
+def _int_range(etype: ElementType) -> str:
+    info = np.iinfo(etype.dtype)
+    return f"{int(info.min)} <= V <= {int(info.max)}"
+
+
+def _bad_tensor(name: str, cls: type, value: Any) -> None:
+    raise TypeError(f"{name} must be a {cls.__name__}, not {type(value).__name__}")
+
+
+def _freed(t: Any) -> int:
+    raise ValueError(f"{t._th_struct} has been freed")
 
 
 def _identity(x: Any) -> Any:
@@ -235,7 +308,6 @@ def _long_storage_arg(shape: Any) -> Any:
 
 
 def _pointer_array(tensors: Any) -> Any:
-    import ctypes
     tensors = list(tensors)
     for t in tensors:
         if not isinstance(t, Tensor):

@@ -1,0 +1,249 @@
+"""One benchmark run: torchbind, numpy and (when installed) PyTorch CPU on the same data, plus
+the machine's own memory bandwidth (scripts/membw.c, built here).
+
+    python scripts/bench.py                 # full run: table, bench/results.json, bench/results.png
+    python scripts/bench.py --quick         # smaller sizes, for a smoke test
+
+Times are the best of several repeats. Ratios are `best contender time / torchbind time`
+(above 1: torchbind is faster); bandwidth is the bytes an operation must move divided by its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench"
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def best_time(fn: Callable[[], Any], repeat: int, number: int = 1) -> float:
+    """The best of `repeat` timings of `number` calls, per call, in seconds."""
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def membw() -> dict[str, float]:
+    """Copy and triad bandwidth of this machine in GB/s, from scripts/membw.c."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return {}
+    with tempfile.TemporaryDirectory() as d:
+        exe = Path(d) / "membw"
+        subprocess.run([cc, "-O3", "-fopenmp", str(ROOT / "scripts" / "membw.c"), "-o", str(exe)],
+                       check=True)
+        out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    words = out.split()
+    return {"copy": float(words[1]), "triad": float(words[3])}
+
+
+class Bench:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, name: str, dtype: str, fns: dict[str, Callable[[], Any] | None],
+            nbytes: int = 0, repeat: int = 5, number: int = 1) -> None:
+        times = {k: best_time(f, repeat, number) for k, f in fns.items() if f is not None}
+        others = [t for k, t in times.items() if k != "torchbind"]
+        row = {"workload": name, "dtype": dtype, "seconds": times,
+               "ratio_vs_best": min(others) / times["torchbind"] if others else None}
+        if nbytes:
+            row["bytes"] = nbytes
+            row["torchbind_GBps"] = nbytes / times["torchbind"] / 1e9
+        self.rows.append(row)
+        shown = "  ".join(f"{k} {v * 1e6:10.1f}us" if v < 1e-3 else f"{k} {v * 1e3:8.2f}ms"
+                          for k, v in times.items())
+        ratio = f"{row['ratio_vs_best']:.2f}" if row["ratio_vs_best"] else "-"
+        print(f"{name:<28} {dtype:<7} {shown}   ratio {ratio}", flush=True)
+
+
+def latency(b: Bench) -> None:
+    import torchbind.double_tensor as D
+    import torchbind.float_tensor as F
+    for mod, dt in ((F, "float32"), (D, "float64")):
+        a = np.arange(10, dtype=dt)
+        x, y = mod.from_numpy(a), mod.from_numpy(a.copy())
+        ta = torch.from_numpy(a) if torch else None
+        n = 20000
+        b.add("latency dot n=10", dt, {
+            "torchbind": lambda: mod.dot(x, y), "numpy": lambda: np.dot(a, a),
+            "torch": (lambda: torch.dot(ta, ta)) if torch else None}, repeat=7, number=n)
+        b.add("latency sumall n=10", dt, {
+            "torchbind": lambda: mod.sumall(x), "numpy": lambda: a.sum(),
+            "torch": (lambda: ta.sum()) if torch else None}, repeat=7, number=n)
+        b.add("latency add n=10", dt, {
+            "torchbind": lambda: mod.add(x, 1.0), "numpy": lambda: a + 1.0,
+            "torch": (lambda: ta + 1.0) if torch else None}, repeat=7, number=n)
+
+
+def large(b: Bench) -> None:
+    import torchbind.double_tensor as D
+    import torchbind.float_tensor as F
+    import torchbind.int_tensor as I
+    n = 1 << (20 if b.quick else 25)
+    rng = np.random.default_rng(0)
+    for mod, dt in ((F, "float32"), (D, "float64"), (I, "int32")):
+        item = np.dtype(dt).itemsize
+        a = (rng.standard_normal(n) if dt != "int32" else rng.integers(-9, 9, n)).astype(dt)
+        c = (rng.standard_normal(n) if dt != "int32" else rng.integers(1, 9, n)).astype(dt)
+        r = np.empty_like(a)
+        x, y, z = mod.from_numpy(a), mod.from_numpy(c), mod.from_numpy(r)
+        ta, tc, tr = (torch.from_numpy(v) for v in (a, c, r)) if torch else (None,) * 3
+        T = torch is not None
+        b.add(f"dot 2^{n.bit_length() - 1}", dt, {
+            "torchbind": lambda: mod.dot(x, y), "numpy": lambda: np.dot(a, c),
+            "torch": (lambda: torch.dot(ta, tc)) if T and dt != "int32" else None}, 2 * n * item)
+        b.add("sumall", dt, {
+            "torchbind": lambda: mod.sumall(x), "numpy": lambda: a.sum(),
+            "torch": (lambda: ta.sum()) if T else None}, n * item)
+        b.add("cadd (out=)", dt, {
+            "torchbind": lambda: mod.cadd(x, 1, y, out=z), "numpy": lambda: np.add(a, c, out=r),
+            "torch": (lambda: torch.add(ta, tc, out=tr)) if T else None}, 3 * n * item)
+        b.add("cmul (out=)", dt, {
+            "torchbind": lambda: mod.cmul(x, y, out=z),
+            "numpy": lambda: np.multiply(a, c, out=r),
+            "torch": (lambda: torch.mul(ta, tc, out=tr)) if T else None}, 3 * n * item)
+        b.add("fill", dt, {
+            "torchbind": lambda: mod.fill(z, 1), "numpy": lambda: r.fill(1),
+            "torch": (lambda: tr.fill_(1)) if T else None}, n * item)
+        b.add("copy contiguous", dt, {
+            "torchbind": lambda: z.copy_(x), "numpy": lambda: np.copyto(r, a),
+            "torch": (lambda: tr.copy_(ta)) if T else None}, 2 * n * item)
+        side = 1 << ((n.bit_length() - 1) // 2)
+        a2, r2 = a[: side * side].reshape(side, side), r[: side * side].reshape(side, side)
+        x2, z2 = mod.from_numpy(a2), mod.from_numpy(r2)
+        ta2, tr2 = (torch.from_numpy(a2), torch.from_numpy(r2)) if T else (None, None)
+        b.add("copy transposed", dt, {
+            "torchbind": lambda: z2.copy_(x2.t()), "numpy": lambda: np.copyto(r2, a2.T),
+            "torch": (lambda: tr2.copy_(ta2.t())) if T else None}, 2 * side * side * item)
+        if dt == "int32":
+            continue
+        b.add("exp (out=)", dt, {
+            "torchbind": lambda: mod.exp(x, out=z), "numpy": lambda: np.exp(a, out=r),
+            "torch": (lambda: torch.exp(ta, out=tr)) if T else None}, 2 * n * item)
+
+        def np_sigmoid() -> None:
+            np.negative(a, out=r)
+            np.exp(r, out=r)
+            np.add(r, 1, out=r)
+            np.reciprocal(r, out=r)
+
+        b.add("sigmoid (out=)", dt, {
+            "torchbind": lambda: mod.sigmoid(x, out=z), "numpy": np_sigmoid,
+            "torch": (lambda: torch.sigmoid(ta, out=tr)) if T else None}, 2 * n * item)
+
+
+def matrices(b: Bench) -> None:
+    import torchbind.double_tensor as D
+    import torchbind.float_tensor as F
+    rng = np.random.default_rng(1)
+    side = 1024 if b.quick else 4096
+    for mod, dt in ((F, "float32"), (D, "float64")):
+        a = rng.standard_normal((side, side)).astype(dt)
+        x = mod.from_numpy(a)
+        ta = torch.from_numpy(a) if torch else None
+        T = torch is not None
+        item = a.itemsize
+        for dim in (0, 1):
+            b.add(f"sum dim={dim} {side}^2", dt, {
+                "torchbind": lambda dim=dim: mod.sum(x, dim, 0),
+                "numpy": lambda dim=dim: a.sum(dim),
+                "torch": (lambda dim=dim: ta.sum(dim)) if T else None}, side * side * item)
+            b.add(f"max dim={dim} {side}^2", dt, {
+                "torchbind": lambda dim=dim: mod.max(x, dim, 0),
+                "numpy": lambda dim=dim: (a.max(dim), a.argmax(dim)),
+                "torch": (lambda dim=dim: ta.max(dim)) if T else None}, side * side * item)
+        m = 256 if b.quick else 1024
+        p, q = (rng.standard_normal((m, m)).astype(dt) for _ in range(2))
+        r = np.empty((m, m), dt)
+        xp, xq, xr = mod.from_numpy(p), mod.from_numpy(q), mod.from_numpy(r)
+        tp, tq, tr = (torch.from_numpy(v) for v in (p, q, r)) if T else (None,) * 3
+        b.add(f"addmm {m}^3", dt, {
+            "torchbind": lambda: mod.addmm(0, xr, 1, xp, xq, out=xr),
+            "numpy": lambda: np.matmul(p, q, out=r),
+            "torch": (lambda: torch.mm(tp, tq, out=tr)) if T else None}, repeat=5)
+    n = 1 << (18 if b.quick else 22)
+    a = rng.standard_normal(n).astype(np.float32)
+    x = F.from_numpy(a)
+    ta = torch.from_numpy(a) if torch else None
+    b.add(f"sort 2^{n.bit_length() - 1}", "float32", {
+        "torchbind": lambda: F.sort(x, 0, 0), "numpy": lambda: np.sort(a),
+        "torch": (lambda: torch.sort(ta)) if torch else None}, repeat=3)
+
+
+def chart(rows: list[dict[str, Any]], path: Path) -> bool:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    labels = [f"{r['workload']} {r['dtype']}" for r in rows if r["ratio_vs_best"]]
+    ratios = [r["ratio_vs_best"] for r in rows if r["ratio_vs_best"]]
+    fig, ax = plt.subplots(figsize=(9, 0.28 * len(labels) + 1.5))
+    ax.barh(labels, ratios, color=["tab:green" if v >= 0.9 else "tab:red" for v in ratios])
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.axvline(0.9, color="gray", linestyle="--", linewidth=0.8)
+    ax.set_xlabel("best of numpy / PyTorch time ÷ torchbind time (>1: torchbind faster)")
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", labelsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
+    ap.add_argument("--out", type=Path, default=OUT, help="where results.json/.png go")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from torchbind.__main__ import info
+
+    machine = {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+               "numpy": np.__version__, "torch": torch.__version__ if torch else None,
+               "torch_threads": torch.get_num_threads() if torch else None, **info()}
+    bw = membw()
+    print(f"machine: {machine['cores']} cores, memory bandwidth {bw} GB/s, BLAS {machine['BLAS']}")
+    b = Bench(args.quick)
+    latency(b)
+    large(b)
+    matrices(b)
+    for row in b.rows:
+        if "torchbind_GBps" in row and bw:
+            row["fraction_of_machine_bandwidth"] = row["torchbind_GBps"] / bw["copy"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    result = {"machine": machine, "bandwidth_GBps": bw, "rows": b.rows, "quick": args.quick}
+    (args.out / "results.json").write_text(json.dumps(result, indent=1))
+    png = chart(b.rows, args.out / "results.png")
+    print(f"wrote {args.out / 'results.json'}" + (f" and {args.out / 'results.png'}" if png else
+                                                  " (no matplotlib: no chart)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
