@@ -184,3 +184,25 @@ def test_regressions_found_by_the_fuzzer():
     v = F.zeros(2, 3)
     ffi.TH.THFloatTensor_transpose(v, None, 0, 1)
     assert v.shape == (3, 2)
+
+
+def test_python_prechecks_for_a_library_that_would_exit():
+    """With an upstream libTH (no error capture), the foundation's bad calls are caught in
+    Python before they reach C. Simulated: the checks are installed when CAPTURES_ERRORS is
+    false, and they must raise before the (here harmless) C call."""
+    code = (
+        "import torchbind.ffi as ffi\n"
+        "ffi.CAPTURES_ERRORS = False\n"
+        "import torchbind.float_tensor as F, torchbind.int_tensor as I\n"
+        "checks = [lambda: F.dot(F.zeros(3), F.zeros(4)),\n"
+        "          lambda: F.cadd(F.zeros(3), 1, F.zeros(2)),\n"
+        "          lambda: F.addmm(1, F.zeros(2, 2), 1, F.zeros(2, 3), F.zeros(2, 2)),\n"
+        "          lambda: F.addmv(1, F.zeros(2), 1, F.zeros(2, 3), F.zeros(2)),\n"
+        "          lambda: F.maxall(F.empty()), lambda: I.div(I.zeros(2), 0)]\n"
+        "for c in checks:\n"
+        "    try: c(); print('no error')\n"
+        "    except ValueError as e: print('checked' if 'checked in Python' in str(e) else e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["checked"] * 6

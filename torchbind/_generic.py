@@ -35,6 +35,7 @@ import numpy as np
 
 from torchbind import _apitable, ffi
 from torchbind._types import TYPES, ElementType
+from torchbind.errors import THValueError
 from torchbind.file import read_1d
 from torchbind.storage import STORAGE_CLASSES
 from torchbind.tensor import TENSOR_CLASSES, Tensor
@@ -202,6 +203,8 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
     if simple is not None:
         simple.generic = fn  # type: ignore[attr-defined]
         fn = simple
+    if not ffi.CAPTURES_ERRORS and name in _PRECHECKS:
+        fn = _prechecked(fn, _PRECHECKS[name], etype)
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
            for i, _ in inputs]
     if outputs:
@@ -274,6 +277,59 @@ def _fast_path(etype: ElementType, symbol: str, params: tuple[_apitable.Param, .
     src = f"def fast({sig}):\n" + "\n".join(body) + "\n"
     exec(compile(src, f"<torchbind {symbol}>", "exec"), env)
     return env["fast"]  # type: ignore[no-any-return]
+
+
+# An upstream libTH exits the process on a bad argument: with one, these checks run in Python
+# first, so that the bad calls of the foundation still raise (torchbind's own libTH raises
+# from C and needs none of this).
+def _same_numel(*positions: int) -> Callable[[tuple[Any, ...], ElementType], str | None]:
+    def check(args: tuple[Any, ...], etype: ElementType) -> str | None:
+        sizes = {args[i].numel() for i in positions}
+        return None if len(sizes) == 1 else f"inconsistent tensor size: {sorted(sizes)}"
+    return check
+
+
+def _check_addmm(args: tuple[Any, ...], etype: ElementType) -> str | None:
+    t, m1, m2 = args[1], args[3], args[4]
+    if m1.ndim != 2 or m2.ndim != 2 or m1.shape[1] != m2.shape[0]:
+        return f"size mismatch, m1: {m1.shape}, m2: {m2.shape}"
+    return None if t.shape == (m1.shape[0], m2.shape[1]) else f"size mismatch: t is {t.shape}"
+
+
+def _check_addmv(args: tuple[Any, ...], etype: ElementType) -> str | None:
+    t, m, v = args[1], args[3], args[4]
+    if m.ndim != 2 or v.ndim != 1 or m.shape[1] != v.shape[0] or t.shape != (m.shape[0],):
+        return f"size mismatch: t {t.shape}, mat {m.shape}, vec {v.shape}"
+    return None
+
+
+def _check_nonempty(args: tuple[Any, ...], etype: ElementType) -> str | None:
+    return None if args[0].numel() else "tensor must have one dimension"
+
+
+def _check_divisor(args: tuple[Any, ...], etype: ElementType) -> str | None:
+    d = args[-1]
+    zero = (d == 0) if not isinstance(d, Tensor) else not np.asarray(d).all()
+    return "division by zero" if zero and not etype.floating else None
+
+
+_PRECHECKS = {
+    "dot": _same_numel(0, 1), "cadd": _same_numel(0, 2), "csub": _same_numel(0, 2),
+    "cmul": _same_numel(0, 1), "cdiv": lambda a, e: _same_numel(0, 1)(a, e) or
+    _check_divisor(a, e), "div": _check_divisor, "addmm": _check_addmm,
+    "addmv": _check_addmv, "maxall": _check_nonempty, "minall": _check_nonempty,
+}
+
+
+def _prechecked(fn: Callable[..., Any], check: Any, etype: ElementType) -> Callable[..., Any]:
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        problem = check(args, etype) if all(hasattr(a, "numel") or not isinstance(a, Tensor)
+                                             for a in args) else None
+        if problem:
+            raise THValueError(f"{fn.__name__}: {problem} (checked in Python: the loaded "
+                               f"libTH would exit on it)")
+        return fn(*args, **kwargs)
+    return checked
 
 
 def _int_range(etype: ElementType) -> str:
