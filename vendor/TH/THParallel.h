@@ -3,11 +3,118 @@
 #define TH_PARALLEL_H
 
 #include "THGeneral.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Work below this many elements runs on one thread: starting a team costs more than it saves. */
 #define TH_OMP_THRESHOLD 100000
 
+/* The most threads one kernel splits into (the size of the per-thread partial arrays). */
+#define TH_PARALLEL_MAX_THREADS 256
+
 TH_EXPORT void THParallel_setNumThreads(int n);
 TH_EXPORT int THParallel_getNumThreads(void);
+
+/* GCC emits one clone per target and an ifunc resolver that picks one when the library loads:
+ * runtime SIMD dispatch for the hot loops, with no code of our own. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(TH_NO_SIMD_CLONES)
+#define TH_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TH_SIMD_CLONES
+#endif
+
+/* TH_OMP(parallel ...) is `#pragma omp parallel ...` when OpenMP is on, nothing otherwise. */
+#define TH_PRAGMA_STR_(x) _Pragma(#x)
+#ifdef _OPENMP
+#define TH_OMP(x) TH_PRAGMA_STR_(omp x)
+#else
+#define TH_OMP(x)
+#endif
+
+/* How many threads a job of n elements gets: one at or below TH_OMP_THRESHOLD, else
+ * THGetNumThreads() (capped at TH_PARALLEL_MAX_THREADS). */
+static inline int THParallel_threadsFor(ptrdiff_t n)
+{
+#ifdef _OPENMP
+  if (n <= TH_OMP_THRESHOLD) return 1;
+  int nt = THParallel_getNumThreads();
+  return nt < 1 ? 1 : nt > TH_PARALLEL_MAX_THREADS ? TH_PARALLEL_MAX_THREADS : nt;
+#else
+  (void)n;
+  return 1;
+#endif
+}
+
+/* The size of the team running this code and this thread's number in it (1 and 0 outside). */
+static inline int THParallel_teamSize(void)
+{
+#ifdef _OPENMP
+  return omp_get_num_threads();
+#else
+  return 1;
+#endif
+}
+
+static inline int THParallel_teamId(void)
+{
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+/* Where piece k of [0, n) cut in `pieces` starts: the pieces are equal but for the last, and
+ * their starts are multiples of 64 elements, so no two threads write one cache line. */
+static inline ptrdiff_t THParallel_pieceStart(ptrdiff_t n, int pieces, int k)
+{
+  ptrdiff_t len = ((n + pieces - 1) / pieces + 63) & ~(ptrdiff_t)63;
+  ptrdiff_t at = len * k;
+  return at < n ? at : n;
+}
+
+/* Whether two arrays of `bytes` bytes each share some but not all of their memory: then
+ * elementwise work from one to the other depends on the order and must stay on one thread. */
+static inline int THParallel_partialOverlap(const void *a, const void *b, size_t abytes,
+                                            size_t bbytes)
+{
+  uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+  return x != y && x < y + bbytes && y < x + abytes;
+}
+
+/* Runs CODE on pieces [BEGIN, END) of [0, N) with up to THREADS threads (when it is 1, once over
+ * everything, with no team), each piece seeing its number in PIECE (0 ... PIECES - 1, in the
+ * order of the pieces) and the count in PIECES. CODE must not raise a TH error (it would leave
+ * the team). */
+#define TH_PARALLEL_PIECES_T(THREADS, N, BEGIN, END, PIECE, PIECES, ...)                    \
+  do {                                                                                      \
+    ptrdiff_t thpN_ = (N);                                                                  \
+    int thpT_ = (THREADS);                                                                  \
+    if (thpT_ <= 1) {                                                                       \
+      const ptrdiff_t BEGIN = 0, END = thpN_;                                               \
+      const int PIECE = 0, PIECES = 1;                                                      \
+      (void)PIECE;                                                                          \
+      (void)PIECES;                                                                         \
+      __VA_ARGS__                                                                           \
+    } else {                                                                                \
+      TH_OMP(parallel num_threads(thpT_))                                                   \
+      {                                                                                     \
+        const int PIECES = THParallel_teamSize(), PIECE = THParallel_teamId();              \
+        const ptrdiff_t BEGIN = THParallel_pieceStart(thpN_, PIECES, PIECE);                \
+        const ptrdiff_t END = THParallel_pieceStart(thpN_, PIECES, PIECE + 1);              \
+        (void)PIECES;                                                                       \
+        __VA_ARGS__                                                                         \
+      }                                                                                     \
+    }                                                                                       \
+  } while (0)
+
+/* The same with as many threads as THParallel_threadsFor(N) says. */
+#define TH_PARALLEL_PIECES(N, BEGIN, END, PIECE, PIECES, ...) \
+  TH_PARALLEL_PIECES_T(THParallel_threadsFor(N), N, BEGIN, END, PIECE, PIECES, __VA_ARGS__)
+
+/* The same without the piece numbers: CODE(BEGIN, END) for an elementwise job. */
+#define TH_PARALLEL_RANGE(N, BEGIN, END, ...) \
+  TH_PARALLEL_PIECES(N, BEGIN, END, thpPiece_, thpPieces_, __VA_ARGS__)
 
 #endif

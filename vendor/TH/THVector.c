@@ -1,12 +1,7 @@
 #include "THVector.h"
+#include "THParallel.h"
 
-/* GCC/Clang emit one clone per target and an ifunc resolver that picks one when the library
- * loads: runtime dispatch with no code of our own. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(TH_NO_SIMD_CLONES)
-#define TH_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TH_SIMD_CLONES
-#endif
+/* TH_SIMD_CLONES (THParallel.h): one clone per instruction set, picked when the library loads. */
 
 const char *THVector_simdLevel(void)
 {

@@ -8,6 +8,8 @@
 #error "include through THTensorMath.c"
 #endif
 
+#include "THParallel.h"
+
 #define TH_UADD(a, b) ((real)((ureal)(a) + (ureal)(b)))
 #define TH_UMUL(a, b) ((real)((ureal)(a) * (ureal)(b)))
 
@@ -26,9 +28,10 @@ static void THTensor_(checkSameNumel)(THTensor *a, THTensor *b, int arg)
 
 void THTensor_(fill)(THTensor *r_, real value)
 {
-  if (THTensor_(isContiguous)(r_))
-    THVector_(fill)(THTensor_(data)(r_), value, THTensor_(nElement)(r_));
-  else
+  if (THTensor_(isContiguous)(r_)) {
+    real *rp = THTensor_(data)(r_);
+    TH_PARALLEL_RANGE(THTensor_(nElement)(r_), b, e, THVector_(fill)(rp + b, value, e - b););
+  } else
     TH_TENSOR_APPLY(real, r_, *r__data = value;);
 }
 
@@ -44,23 +47,125 @@ ptrdiff_t THTensor_(numel)(THTensor *t)
 
 /* ---- reductions over everything -------------------------------------------------------- */
 
-/* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs add up in
- * accreal, and for integer types the total wraps to real so that the layout cannot change it. */
+/* ---- contiguous reduction kernels: several independent accumulators (lanes) so that the
+ * loop vectorises; float sums still accumulate in accreal (double). Integer sums and products
+ * wrap in uaccreal, which does not depend on the order. */
+#define TH_RED_LANES 32
+
+TH_SIMD_CLONES static uaccreal THTensor_(sumKernel)(const real *x, ptrdiff_t n)
+{
+  uaccreal acc[TH_RED_LANES] = {0};
+  ptrdiff_t i = 0;
+  for (; i + TH_RED_LANES <= n; i += TH_RED_LANES)
+    for (int k = 0; k < TH_RED_LANES; k++) acc[k] += (uaccreal)x[i + k];
+  for (int w = TH_RED_LANES / 2; w > 0; w /= 2) /* pairwise */
+    for (int k = 0; k < w; k++) acc[k] += acc[k + w];
+  uaccreal sum = acc[0];
+  for (; i < n; i++) sum += (uaccreal)x[i];
+  return sum;
+}
+
+TH_SIMD_CLONES static uaccreal THTensor_(prodKernel)(const real *x, ptrdiff_t n)
+{
+  uaccreal acc[TH_RED_LANES];
+  for (int k = 0; k < TH_RED_LANES; k++) acc[k] = 1;
+  ptrdiff_t i = 0;
+  for (; i + TH_RED_LANES <= n; i += TH_RED_LANES)
+    for (int k = 0; k < TH_RED_LANES; k++) acc[k] *= (uaccreal)x[i + k];
+  uaccreal prod = acc[0];
+  for (int k = 1; k < TH_RED_LANES; k++) prod *= acc[k];
+  for (; i < n; i++) prod *= (uaccreal)x[i];
+  return prod;
+}
+
+/* The maxall (IS_MAX) / minall rule over x[0 .. n), n > 0: the first NaN if there is one, else
+ * the first element holding the extreme value. Lanes keep their extreme (or a NaN, which
+ * sticks); the first NaN, or the first zero when the extreme is zero (+0 and -0 compare
+ * equal), is then found by a plain scan, so the answer is the sequential one bit for bit. */
+#ifdef TH_REAL_IS_FLOATING
+#define TH_RED_BETTER(v, b, IS_MAX) ((IS_MAX) ? (v) > (b) : (v) < (b))
+#define TH_EXTREME_KERNEL(NAME, IS_MAX)                                                    \
+  TH_SIMD_CLONES static real THTensor_(NAME)(const real *x, ptrdiff_t n)                  \
+  {                                                                                        \
+    real best = x[0];                                                                      \
+    ptrdiff_t i = 1;                                                                       \
+    if (n >= 2 * TH_RED_LANES) {                                                           \
+      real lane[TH_RED_LANES];                                                             \
+      for (int k = 0; k < TH_RED_LANES; k++) lane[k] = x[k];                               \
+      for (i = TH_RED_LANES; i + TH_RED_LANES <= n; i += TH_RED_LANES)                     \
+        for (int k = 0; k < TH_RED_LANES; k++) {                                           \
+          real v = x[i + k];                                                               \
+          lane[k] = (TH_RED_BETTER(v, lane[k], IS_MAX) || v != v) ? v : lane[k];           \
+        }                                                                                  \
+      for (int k = 0; k < TH_RED_LANES; k++) {                                             \
+        real v = lane[k];                                                                  \
+        if (TH_RED_BETTER(v, best, IS_MAX) || v != v) best = v;                            \
+      }                                                                                    \
+    }                                                                                      \
+    for (; i < n; i++) {                                                                   \
+      real v = x[i];                                                                       \
+      if (TH_RED_BETTER(v, best, IS_MAX) || v != v) best = v;                              \
+    }                                                                                      \
+    if (best != best) {                                                                    \
+      for (i = 0; x[i] == x[i]; i++) {                                                     \
+      }                                                                                    \
+      return x[i];                                                                         \
+    }                                                                                      \
+    if (best == 0) {                                                                       \
+      for (i = 0; x[i] != 0; i++) {                                                        \
+      }                                                                                    \
+      return x[i];                                                                         \
+    }                                                                                      \
+    return best;                                                                           \
+  }
+#else
+#define TH_EXTREME_KERNEL(NAME, IS_MAX)                                                    \
+  TH_SIMD_CLONES static real THTensor_(NAME)(const real *x, ptrdiff_t n)                  \
+  {                                                                                        \
+    real best = x[0];                                                                      \
+    for (ptrdiff_t i = 1; i < n; i++) {                                                    \
+      real v = x[i];                                                                       \
+      best = ((IS_MAX) ? v > best : v < best) ? v : best;                                  \
+    }                                                                                      \
+    return best;                                                                           \
+  }
+#endif
+TH_EXTREME_KERNEL(maxKernel, 1)
+TH_EXTREME_KERNEL(minKernel, 0)
+#undef TH_EXTREME_KERNEL
+#undef TH_RED_BETTER
+
+/* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs (and, for
+ * large contiguous tensors, the pieces the threads take) add up in accreal, and for integer types
+ * the total wraps to real so that neither the layout nor the split can change it. */
 accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
 {
   THTensor_(checkSameNumel)(tensor, src, 2);
   uaccreal sum = 0;
   ptrdiff_t n = THTensor_(nElement)(tensor);
   if (n == 0) return 0;
-  THIter a, b;
-  THIter_init(&a, THTensor_(data)(tensor), sizeof(real), tensor->nDimension, tensor->size, tensor->stride);
-  THIter_init(&b, THTensor_(data)(src), sizeof(real), src->nDimension, src->size, src->stride);
-  while (n > 0) {
-    long run = THMin(a.left, b.left);
-    sum += (uaccreal)THBlas_(dot)(run, (real *)a.ptr, TH_ITER_STRIDE(a), (real *)b.ptr, TH_ITER_STRIDE(b));
-    THIter_advance(&a, run);
-    THIter_advance(&b, run);
-    n -= run;
+  if (THTensor_(allContiguous)(tensor, src, NULL)) {
+    real *x = THTensor_(data)(tensor), *y = THTensor_(data)(src);
+    uaccreal part[TH_PARALLEL_MAX_THREADS];
+    int pieces = 1;
+    TH_PARALLEL_PIECES(n, b, e, k, kn, {
+      part[k] = (uaccreal)THBlas_(dot)((long)(e - b), x + b, 1, y + b, 1);
+      if (k == 0) pieces = kn;
+    });
+    for (int k = 0; k < pieces; k++) sum += part[k];
+  } else {
+    THIter a, b;
+    THIter_init(&a, THTensor_(data)(tensor), sizeof(real), tensor->nDimension, tensor->size,
+                tensor->stride);
+    THIter_init(&b, THTensor_(data)(src), sizeof(real), src->nDimension, src->size, src->stride);
+    while (n > 0) {
+      long run = THMin(a.left, b.left);
+      sum += (uaccreal)THBlas_(dot)(run, (real *)a.ptr, TH_ITER_STRIDE(a), (real *)b.ptr,
+                                    TH_ITER_STRIDE(b));
+      THIter_advance(&a, run);
+      THIter_advance(&b, run);
+      n -= run;
+    }
   }
 #ifdef TH_REAL_IS_INTEGER
   return (accreal)(real)sum; /* wraps in real whatever the layout, as one BLAS call would */
@@ -72,41 +177,104 @@ accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
 accreal THTensor_(sumall)(THTensor *tensor)
 {
   uaccreal sum = 0;
-  TH_TENSOR_APPLY(real, tensor, sum += (uaccreal)*tensor_data;);
+  if (THTensor_(isContiguous)(tensor)) {
+    const real *x = THTensor_(data)(tensor);
+    uaccreal part[TH_PARALLEL_MAX_THREADS];
+    int pieces = 1;
+    TH_PARALLEL_PIECES(THTensor_(nElement)(tensor), b, e, k, kn, {
+      part[k] = THTensor_(sumKernel)(x + b, e - b);
+      if (k == 0) pieces = kn;
+    });
+    for (int k = 0; k < pieces; k++) sum += part[k];
+  } else {
+    TH_TENSOR_APPLY(real, tensor, sum += (uaccreal)*tensor_data;);
+  }
   return (accreal)sum;
 }
 
 accreal THTensor_(prodall)(THTensor *tensor)
 {
   uaccreal prod = 1;
-  TH_TENSOR_APPLY(real, tensor, prod *= (uaccreal)*tensor_data;);
+  if (THTensor_(isContiguous)(tensor)) {
+    const real *x = THTensor_(data)(tensor);
+    uaccreal part[TH_PARALLEL_MAX_THREADS];
+    int pieces = 1;
+    TH_PARALLEL_PIECES(THTensor_(nElement)(tensor), b, e, k, kn, {
+      part[k] = THTensor_(prodKernel)(x + b, e - b);
+      if (k == 0) pieces = kn;
+    });
+    for (int k = 0; k < pieces; k++) prod *= part[k];
+  } else {
+    TH_TENSOR_APPLY(real, tensor, prod *= (uaccreal)*tensor_data;);
+  }
   return (accreal)prod;
 }
 
-/* NaN wins, as upstream: once seen it stays the answer (best == best fails only for NaN). */
-real THTensor_(maxall)(THTensor *tensor)
-{
-  THArgCheck(THTensor_(nElement)(tensor) > 0, 1, "tensor must have one dimension");
-  real best = THTensor_(data)(tensor)[0];
-  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (best == best && !(v <= best)) best = v;);
-  return best;
-}
+/* NaN wins, as upstream: once seen it stays the answer (best == best fails only for NaN). Among
+ * equal values the first is kept (this decides between +0 and -0). Pieces run the same rule and
+ * their answers are combined in order, which gives the sequential answer. */
+#define TH_EXTREME_ALL(NAME, KERNEL, KEEP)                                                 \
+  real THTensor_(NAME)(THTensor *tensor)                                                   \
+  {                                                                                        \
+    ptrdiff_t n = THTensor_(nElement)(tensor);                                             \
+    THArgCheck(n > 0, 1, "tensor must have one dimension");                                \
+    real best = THTensor_(data)(tensor)[0];                                                \
+    if (THTensor_(isContiguous)(tensor)) {                                                 \
+      const real *x = THTensor_(data)(tensor);                                             \
+      real part[TH_PARALLEL_MAX_THREADS];                                                  \
+      int pieces = 1;                                                                      \
+      TH_PARALLEL_PIECES(n, b, e, k, kn, {                                                 \
+        if (e > b) part[k] = THTensor_(KERNEL)(x + b, e - b);                              \
+        if (k == 0) pieces = kn;                                                           \
+      });                                                                                  \
+      for (int k = 0; k < pieces; k++) {                                                   \
+        if (THParallel_pieceStart(n, pieces, k) >= n) break;                               \
+        real v = part[k];                                                                  \
+        if (best == best && !(KEEP)) best = v;                                             \
+      }                                                                                    \
+    } else {                                                                               \
+      TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (best == best && !(KEEP)) best = v;); \
+    }                                                                                      \
+    return best;                                                                           \
+  }
 
-real THTensor_(minall)(THTensor *tensor)
-{
-  THArgCheck(THTensor_(nElement)(tensor) > 0, 1, "tensor must have one dimension");
-  real best = THTensor_(data)(tensor)[0];
-  TH_TENSOR_APPLY(real, tensor, real v = *tensor_data; if (best == best && !(v >= best)) best = v;);
-  return best;
-}
+TH_EXTREME_ALL(maxall, maxKernel, v <= best)
+TH_EXTREME_ALL(minall, minKernel, v >= best)
+#undef TH_EXTREME_ALL
 
 /* ---- pointwise with a scalar ----------------------------------------------------------- */
+
+/* r = KERNEL(t, value) over contiguous r and t, split across threads when large, unless the
+ * two overlap partially (then the answer depends on the order: one thread, as before). */
+static int THTensor_(threadsFor2)(real *a, real *b, ptrdiff_t n)
+{
+  size_t bytes = sizeof(real) * (size_t)n;
+  return THParallel_partialOverlap(a, b, bytes, bytes) ? 1 : THParallel_threadsFor(n);
+}
+
+static void THTensor_(mapScalar)(void (*kernel)(real *, const real *, const real, const ptrdiff_t),
+                                 THTensor *r_, THTensor *t, real value)
+{
+  real *rp = THTensor_(data)(r_), *tp = THTensor_(data)(t);
+  ptrdiff_t n = THTensor_(nElement)(t);
+  TH_PARALLEL_PIECES_T(THTensor_(threadsFor2)(rp, tp, n), n, b, e, k_, kn_,
+                       kernel(rp + b, tp + b, value, e - b););
+}
+
+static void THTensor_(mapPair)(void (*kernel)(real *, const real *, const real *, const ptrdiff_t),
+                               THTensor *r_, THTensor *t, THTensor *src)
+{
+  real *rp = THTensor_(data)(r_), *tp = THTensor_(data)(t), *sp = THTensor_(data)(src);
+  ptrdiff_t n = THTensor_(nElement)(t);
+  int threads = THTensor_(threadsFor2)(rp, sp, n) == 1 ? 1 : THTensor_(threadsFor2)(rp, tp, n);
+  TH_PARALLEL_PIECES_T(threads, n, b, e, k_, kn_, kernel(rp + b, tp + b, sp + b, e - b););
+}
 
 void THTensor_(add)(THTensor *r_, THTensor *t, real value)
 {
   THTensor_(resizeAs)(r_, t);
   if (THTensor_(allContiguous)(r_, t, NULL))
-    THVector_(adds)(THTensor_(data)(r_), THTensor_(data)(t), value, THTensor_(nElement)(t));
+    THTensor_(mapScalar)(THVector_(adds), r_, t, value);
   else
     TH_TENSOR_APPLY2(real, r_, real, t, *r__data = TH_UADD(*t_data, value););
 }
@@ -120,7 +288,7 @@ void THTensor_(mul)(THTensor *r_, THTensor *t, real value)
 {
   THTensor_(resizeAs)(r_, t);
   if (THTensor_(allContiguous)(r_, t, NULL))
-    THVector_(muls)(THTensor_(data)(r_), THTensor_(data)(t), value, THTensor_(nElement)(t));
+    THTensor_(mapScalar)(THVector_(muls), r_, t, value);
   else
     TH_TENSOR_APPLY2(real, r_, real, t, *r__data = TH_UMUL(*t_data, value););
 }
@@ -132,7 +300,7 @@ void THTensor_(div)(THTensor *r_, THTensor *t, real value)
 #endif
   THTensor_(resizeAs)(r_, t);
   if (THTensor_(allContiguous)(r_, t, NULL)) {
-    THVector_(divs)(THTensor_(data)(r_), THTensor_(data)(t), value, THTensor_(nElement)(t));
+    THTensor_(mapScalar)(THVector_(divs), r_, t, value);
   } else {
     /* one element at a time through the same kernel, so the integer rules stay in one place */
     TH_TENSOR_APPLY2(real, r_, real, t, THVector_(divs)(r__data, t_data, value, 1););
@@ -146,8 +314,13 @@ void THTensor_(cadd)(THTensor *r_, THTensor *t, real value, THTensor *src)
   THTensor_(checkSameNumel)(t, src, 4);
   THTensor_(resizeAs)(r_, t);
   if (THTensor_(allContiguous)(r_, t, src))
-    THVector_(cadd)(THTensor_(data)(r_), THTensor_(data)(t), THTensor_(data)(src), value,
-                    THTensor_(nElement)(t));
+  {
+    real *rp = THTensor_(data)(r_), *tp = THTensor_(data)(t), *sp = THTensor_(data)(src);
+    ptrdiff_t n = THTensor_(nElement)(t);
+    int threads = THTensor_(threadsFor2)(rp, sp, n) == 1 ? 1 : THTensor_(threadsFor2)(rp, tp, n);
+    TH_PARALLEL_PIECES_T(threads, n, b, e, k_, kn_,
+                         THVector_(cadd)(rp + b, tp + b, sp + b, value, e - b););
+  }
   else
     TH_TENSOR_APPLY3(real, r_, real, t, real, src,
                      *r__data = TH_UADD(*t_data, TH_UMUL(value, *src_data)););
@@ -163,7 +336,7 @@ void THTensor_(cmul)(THTensor *r_, THTensor *t, THTensor *src)
   THTensor_(checkSameNumel)(t, src, 3);
   THTensor_(resizeAs)(r_, t);
   if (THTensor_(allContiguous)(r_, t, src))
-    THVector_(cmul)(THTensor_(data)(r_), THTensor_(data)(t), THTensor_(data)(src), THTensor_(nElement)(t));
+    THTensor_(mapPair)(THVector_(cmul), r_, t, src);
   else
     TH_TENSOR_APPLY3(real, r_, real, t, real, src, *r__data = TH_UMUL(*t_data, *src_data););
 }
@@ -177,7 +350,7 @@ void THTensor_(cdiv)(THTensor *r_, THTensor *t, THTensor *src)
 #endif
   THTensor_(resizeAs)(r_, t);
   if (THTensor_(allContiguous)(r_, t, src))
-    THVector_(cdiv)(THTensor_(data)(r_), THTensor_(data)(t), THTensor_(data)(src), THTensor_(nElement)(t));
+    THTensor_(mapPair)(THVector_(cdiv), r_, t, src);
   else
     TH_TENSOR_APPLY3(real, r_, real, t, real, src, THVector_(cdiv)(r__data, t_data, src_data, 1););
 }
