@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import importlib
 import platform
 import sys
 
@@ -39,10 +40,10 @@ def _cuda() -> str:
     if not lib.exists():
         return "not built (no libTHC.so: the build found no CUDA compiler)"
     try:
-        from torchbind import cuda
+        cuda = importlib.import_module("torchbind.cuda")
     except (ImportError, OSError) as e:
         return f"libTHC.so present but unusable: {e}"
-    return cuda.describe()
+    return str(cuda.describe())
 
 
 def main(argv: list[str]) -> int:

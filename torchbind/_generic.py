@@ -67,7 +67,7 @@ def real_converter(etype: ElementType) -> Callable[[Any], Any]:
             raise TypeError(f"expected a number, got {type(v).__name__}")
         if not float(v).is_integer():
             raise TypeError(f"{etype.name} tensors take integer scalars, got {v!r}")
-        i = int(v)
+        i = int(v) if isinstance(v, numbers.Integral) else int(float(v))
         if not lo <= i <= hi:
             raise OverflowError(f"{i} is out of range for {etype.name} ({lo}..{hi})")
         return i
@@ -163,8 +163,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
         elif p.template.split() == ["real"]:
             inputs.append((i, to_real))
         elif p.name in _INDEX_INPUTS and _tensor_type(p.ctype) in ("Long", "Int"):
-            icls = TENSOR_CLASSES[_tensor_type(p.ctype) or "Long"]
-            inputs.append((i, lambda t, icls=icls: icls.from_numpy(np.asarray(t) + 1)))
+            inputs.append((i, _one_based(TENSOR_CLASSES[_tensor_type(p.ctype) or "Long"])))
         elif _tensor_type(p.ctype):
             inputs.append((i, _tensor_arg(TENSOR_CLASSES[_tensor_type(p.ctype) or ""],
                                           py_name(p.name))))
@@ -189,7 +188,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
                 r = rcls(rcls._c("Tensor_new")())
             c_args[i] = r
             results.append(r)
-        if generator is not None:
+        if generator is not None and generator_pos is not None:
             c_args[generator_pos] = generator
         value = cfn(*c_args)
         for i, r in zip(sorted(outputs), results, strict=True):
@@ -213,8 +212,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
         sig.append(inspect.Parameter("generator", inspect.Parameter.KEYWORD_ONLY, default=None))
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
     # what the stub generator (scripts/gen_signature.py) needs to type the function
-    fn.__th__ = Binding(proto, tuple(i for i, _ in inputs), tuple(sorted(outputs)),
-                        generator_pos)  # type: ignore[attr-defined]
+    fn.__th__ = Binding(proto, tuple(i for i, _ in inputs), tuple(sorted(outputs)), generator_pos)
     fn.__name__ = fn.__qualname__ = snake(name)
     fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
         "; returns the result tensor(s) (or writes into out=)." if outputs else
@@ -343,6 +341,13 @@ def _bad_tensor(name: str, cls: type, value: Any) -> None:
 
 def _freed(t: Any) -> int:
     raise ValueError(f"{t._th_struct} has been freed")
+
+
+def _one_based(cls: type[Tensor]) -> Callable[[Any], Any]:
+    """An index tensor as TH's C API wants it: a copy with every index plus one."""
+    def convert(t: Any) -> Tensor:
+        return cls.from_numpy(np.asarray(t) + 1)
+    return convert
 
 
 def _identity(x: Any) -> Any:

@@ -12,7 +12,8 @@ from torchbind.tensor import ByteTensor, IntTensor, LongTensor
 from torchbind.tensor import Tensor as AnyTensor
 
 TensorT = TypeVar("TensorT", bound=AnyTensor)
-AccT = TypeVar("AccT", bound=float, covariant=True)
+AccT = TypeVar("AccT", bound=float)
+AccT_co = TypeVar("AccT_co", bound=float, covariant=True)
 RealT = TypeVar("RealT", bound=float)
 
 
@@ -27,13 +28,13 @@ class Core(Protocol[TensorT]):
     def empty(self, *shape: int) -> TensorT: ...
     def numel(self, t: TensorT, /) -> int: ...
 
-class Blog(Core[TensorT], Protocol[TensorT, AccT]):
+class Blog(Core[TensorT], Protocol[TensorT, AccT_co]):
     """Members of every Byte, Char, Short, Int, Long, Float, Double module."""
 
     @property
-    def AccReal(self) -> type[AccT]: ...
-    def dot(self, t: TensorT, src: TensorT, /) -> AccT: ...
-    def sumall(self, t: TensorT, /) -> AccT: ...
+    def AccReal(self) -> type[AccT_co]: ...
+    def dot(self, t: TensorT, src: TensorT, /) -> AccT_co: ...
+    def sumall(self, t: TensorT, /) -> AccT_co: ...
 
 class Math(Blog[TensorT, AccT], Protocol[TensorT, AccT, RealT]):
     """Members of every Byte, Char, Short, Int, Long, Float, Double module."""

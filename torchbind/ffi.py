@@ -37,10 +37,10 @@ from torchbind.errors import BY_KIND, THError
 def _preload_openblas() -> str | None:
     """Loads the scipy-openblas32 wheel's library globally, so libTH's dependency on it resolves."""
     try:
-        import scipy_openblas32
+        import scipy_openblas32  # type: ignore[import-untyped]
     except ImportError:
         return None
-    path = os.path.join(scipy_openblas32.get_lib_dir(), scipy_openblas32.get_library(True))
+    path = str(os.path.join(scipy_openblas32.get_lib_dir(), scipy_openblas32.get_library(True)))
     ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
     return path
 

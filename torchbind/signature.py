@@ -31,7 +31,7 @@ import inspect
 from types import ModuleType
 from typing import Any
 
-from torchbind._layers import AccT, Blog, Core, Floating, Math, RealT, Signed, TensorT
+from torchbind._layers import AccT, AccT_co, Blog, Core, Floating, Math, RealT, Signed, TensorT
 
 #: The layers in order, each extending the one before.
 LAYERS: tuple[type, ...] = (Core, Blog, Math, Signed, Floating)
@@ -101,4 +101,4 @@ def describe(layer: type) -> str:
 
 
 __all__ = ["Core", "Blog", "Math", "Signed", "Floating", "LAYERS", "LAYERS_OF_TYPE", "TensorT",
-           "AccT", "RealT", "SignatureError", "members", "missing", "check", "describe"]
+           "AccT", "AccT_co", "RealT", "SignatureError", "members", "missing", "check", "describe"]

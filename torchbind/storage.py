@@ -67,7 +67,7 @@ class Storage(Handle):
 
     def tolist(self) -> list[Any]:
         """The elements as Python numbers."""
-        return np.asarray(self).tolist()
+        return list(np.asarray(self).tolist())
 
     def __repr__(self) -> str:
         return f"<{self._th_struct} of {len(self)} elements at {self._th_ptr:#x}>"

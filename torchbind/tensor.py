@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import operator
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import numpy as np
 
@@ -68,7 +68,7 @@ class Tensor(Handle):
         return getattr(ffi.TH, cls.etype.fn(family))
 
     @classmethod
-    def empty(cls, *shape: int) -> Tensor:
+    def empty(cls: type[_TT], *shape: int) -> _TT:
         """A tensor of the given shape with uninitialised elements.
 
         >>> import torchbind.float_tensor as F
@@ -83,7 +83,7 @@ class Tensor(Handle):
         return t
 
     @classmethod
-    def from_numpy(cls, array: Any) -> Tensor:
+    def from_numpy(cls: type[_TT], array: Any) -> _TT:
         """A tensor over ``array``'s memory when its dtype is this type's and its strides are
         non-negative multiples of the element size; a copy otherwise. Keeps ``array`` alive.
 
@@ -119,7 +119,7 @@ class Tensor(Handle):
         return t
 
     @classmethod
-    def from_tensor(cls, other: Tensor) -> Tensor:
+    def from_tensor(cls: type[_TT], other: Tensor) -> _TT:
         """A copy of a tensor of any type, converted to this type by TH's copy functions.
 
         >>> import numpy as np, torchbind.double_tensor as D, torchbind.int_tensor as I
@@ -138,7 +138,7 @@ class Tensor(Handle):
 
     # ---- geometry ----------------------------------------------------------------------
 
-    def _struct(self: _TT) -> TensorStruct:
+    def _struct(self) -> TensorStruct:
         if not self._th_ptr:
             raise ValueError(f"{self._th_struct} has been freed")
         return TensorStruct.from_address(self._th_ptr)
@@ -169,7 +169,7 @@ class Tensor(Handle):
     @property
     def ndim(self) -> int:
         """Number of dimensions (1 for an empty tensor)."""
-        return max(self._struct().nDimension, 1)
+        return max(int(self._struct().nDimension), 1)
 
     def dim(self) -> int:
         """Number of dimensions (1 for an empty tensor)."""
@@ -207,7 +207,7 @@ class Tensor(Handle):
 
     # ---- views (share memory) ----------------------------------------------------------
 
-    def narrow(self, dim: int, start: int, length: int) -> _TT:
+    def narrow(self: _TT, dim: int, start: int, length: int) -> _TT:
         """Elements ``start`` to ``start + length`` along ``dim`` (a view).
 
         >>> import numpy as np, torchbind.float_tensor as F
@@ -339,7 +339,7 @@ class Tensor(Handle):
         return self if cls is type(self) else cls.from_tensor(self)
 
     @property
-    def type_name(self: _TT) -> str:
+    def type_name(self) -> str:
         """TH's name of the element type ("Float", "Int" ...)."""
         return self.etype.name
 
@@ -398,9 +398,9 @@ class Tensor(Handle):
             return type(self).from_numpy(other)
         return None
 
-    def _binary(self, other: Any, scalar_fn: str, tensor_fn: str, *, out: Tensor | None = None
-                ) -> _TT:
-        r = out if out is not None else type(self)(self._c("Tensor_new")())
+    def _binary(self: _TT, other: Any, scalar_fn: str, tensor_fn: str, *,
+                out: Tensor | None = None) -> _TT:
+        r = cast(_TT, out) if out is not None else type(self)(self._c("Tensor_new")())
         o = self._operand(other)
         if o is None:
             self._c(scalar_fn)(r, self, _scalar(self.etype, other))
@@ -461,7 +461,7 @@ class Tensor(Handle):
     __rmul__ = __mul__
 
     def __rsub__(self: _TT, other: Any) -> _TT:
-        return -self + other
+        return cast(_TT, -self + other)
 
     def __rtruediv__(self: _TT, other: Any) -> _TT:
         return self._full_like(other) / self
@@ -554,16 +554,16 @@ class Tensor(Handle):
             self._c(f"Tensor_{op}Tensor")(r, a, b)
         return r
 
-    def __lt__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, "lt")
 
-    def __le__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __le__(self, other: Any) -> Tensor:
         return self._compare(other, "le")
 
-    def __gt__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __gt__(self, other: Any) -> Tensor:
         return self._compare(other, "gt")
 
-    def __ge__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __ge__(self, other: Any) -> Tensor:
         return self._compare(other, "ge")
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
