@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${TH_SANITIZE_BUILD:-build/sanitize}
-cmake -S . -B "$build" -DTH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug > /dev/null
+cmake -S . -B "$build" -DTH_SANITIZE=ON -DTH_CUDA=OFF -DCMAKE_BUILD_TYPE=Debug > /dev/null
 cmake --build "$build" -j2 > /dev/null
 supp=$(mktemp)
 trap 'rm -f "$supp"' EXIT
