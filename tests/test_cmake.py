@@ -44,8 +44,8 @@ def plain_build(tmp_path_factory):
     if not shutil.which("cmake") or not shutil.which("cc"):
         pytest.skip("cmake or a C compiler is missing")
     build = tmp_path_factory.mktemp("cmake-build")
-    subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build), "-DTH_USE_BLAS=OFF", "-DTH_CUDA=OFF",
-                    "-DCMAKE_BUILD_TYPE=Release"], check=True, capture_output=True)
+    subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build), "-DTH_USE_BLAS=OFF",
+                    "-DTH_CUDA=OFF", "-DCMAKE_BUILD_TYPE=Release"], check=True, capture_output=True)
     subprocess.run(["cmake", "--build", str(build), "-j2"], check=True, capture_output=True)
     return build
 
