@@ -212,7 +212,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
         sig.append(inspect.Parameter("generator", inspect.Parameter.KEYWORD_ONLY, default=None))
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
     # what the stub generator (scripts/gen_signature.py) needs to type the function
-    fn.__th__ = Binding(proto, tuple(i for i, _ in inputs), tuple(sorted(outputs)), generator_pos)
+    fn.__th__ = Binding(proto, tuple(i for i, _ in inputs), tuple(sorted(outputs)), generator_pos)  # type: ignore[attr-defined]
     fn.__name__ = fn.__qualname__ = snake(name)
     fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
         "; returns the result tensor(s) (or writes into out=)." if outputs else
@@ -251,7 +251,7 @@ def _fast_path(etype: ElementType, symbol: str, params: tuple[_apitable.Param, .
             env[f"conv{k}"] = conv
             fast = "float" if etype.floating else "int"
             check = "" if etype.floating else f" and {_int_range(etype)}"
-            body.append(f"    if {arg}.__class__ is not {fast}{check.replace('V', arg)}:")
+            body.append(f"    if not ({arg}.__class__ is {fast}{check.replace('V', arg)}):")
             body.append(f"        {arg} = conv{k}({arg})")
             call[i] = arg
         elif conv is _identity and "*" not in p.ctype:
