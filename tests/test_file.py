@@ -138,3 +138,13 @@ def test_memory_file_storage_holds_the_text():
     text = bytes((data[i] & 0xFF) for i in range(n - 1))
     assert text.split() == [b"1", b"2", b"3"]
     f.close()
+
+
+def test_reading_and_writing_nothing():
+    """Found by the fuzzer under UBSan: a 0-element storage has no data pointer, and it reached
+    memcpy. Reading or writing nothing now returns 0 before the file is touched."""
+    import torchbind.float_tensor as F
+    f = MemoryFile("rw")
+    s = F.Storage.new(0)
+    assert f.write(F.empty()) == 0 and f.read_storage(s) == 0 and not f.has_error()
+    f.close()

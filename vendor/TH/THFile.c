@@ -84,12 +84,14 @@ void THFile_clearError(THFile *self)
   {                                                                                \
     check_readable(self);                                                          \
     THArgCheck(data != NULL || n == 0, 2, "data is NULL");                         \
+    if (n == 0) return 0; /* an empty storage has no data pointer to pass on */    \
     return self->vtable->read##TYPEC(self, data, n);                               \
   }                                                                                \
   size_t THFile_write##TYPEC##Raw(THFile *self, TYPE *data, size_t n)              \
   {                                                                                \
     check_writable(self);                                                          \
     THArgCheck(data != NULL || n == 0, 2, "data is NULL");                         \
+    if (n == 0) return 0;                                                          \
     return self->vtable->write##TYPEC(self, data, n);                              \
   }                                                                                \
   size_t THFile_read##TYPEC(THFile *self, TH##TYPEC##Storage *storage)             \
