@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         T = torchbind.implementation(argv[0])
-    except ValueError as e:
+    except (ValueError, ImportError) as e:  # a bad name, or a GPU module without a GPU
         print(e, file=sys.stderr)
         return 2
     if not hasattr(T, "dot"):

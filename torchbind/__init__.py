@@ -39,11 +39,16 @@ MODULES = {
 
 
 def implementation(name: str) -> ModuleType:
-    """The per-type module called ``name`` (``"float_tensor"`` or ``"Float"``)."""
-    module = MODULES.get(name, name)
+    """The per-type module called ``name``: ``"float_tensor"`` (or ``"Float"``) on the CPU,
+    ``"cuda.float_tensor"`` on the GPU."""
+    device, _, rest = name.rpartition(".")
+    if device not in ("", "cuda"):
+        raise ValueError(f"no such device {device!r} in {name!r}: use 'cuda.' or nothing")
+    module = MODULES.get(rest, rest)
     if module not in MODULES.values():
-        raise ValueError(f"no such implementation {name!r}; choose from {sorted(MODULES.values())}")
-    return importlib.import_module(f"torchbind.{module}")
+        raise ValueError(f"no such implementation {name!r}; choose from {sorted(MODULES.values())}"
+                         " (on the GPU: cuda.<one of those>)")
+    return importlib.import_module(f"torchbind.{device + '.' if device else ''}{module}")
 
 
 __all__ = [
