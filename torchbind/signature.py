@@ -81,7 +81,9 @@ def check(module: ModuleType | Any, layers: tuple[type, ...] | None = None) -> l
         if etype is None:
             raise SignatureError(f"{getattr(module, '__name__', module)!r} is not a per-type "
                                  "module (no ELEMENT_TYPE): name the layers to check")
-        layers = LAYERS_OF_TYPE[etype.name]
+        # the GPU modules implement the blog's signature (Core and Blog), not the CPU's layers
+        gpu = getattr(module, "__name__", "").startswith("torchbind.cuda.")
+        layers = (Core, Blog) if gpu else LAYERS_OF_TYPE[etype.name]
     problems = {layer.__name__: missing(module, layer) for layer in layers}
     problems = {k: v for k, v in problems.items() if v}
     if problems:

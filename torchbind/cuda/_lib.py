@@ -1,0 +1,251 @@
+"""The C layer of :mod:`torchbind.cuda`: loads libTHC and declares its functions with ctypes.
+
+``THC`` gives every function libTHC exports by its C name, declared from the THC table
+(:mod:`torchbind.cuda._thcapi`), with the state as the first argument as in C::
+
+    THC.THCudaTensor_fill(state(), t, 2.0)
+
+Errors that libTHC parks come back as :class:`torchbind.errors.THError` (and the fitting built-in
+class), as with libTH. :func:`state` is the process-wide ``THCState``: made and initialised on
+first use (``THCState_alloc`` + ``THCudaInit``), shut down and freed at exit.
+
+The library is ``libTHC.so`` beside the libTH that :mod:`torchbind.ffi` loaded, or the file named by
+``TORCHBIND_THC_LIBRARY``. Loading it needs no GPU (the CUDA runtime is linked in statically and
+looks for the driver only when first used); :func:`state` is what fails without one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from torchbind import ffi
+from torchbind._apitable import Prototype
+from torchbind.cuda import _thcapi
+from torchbind.errors import BY_KIND, THError
+
+LIBRARY_PATH = Path(os.environ.get("TORCHBIND_THC_LIBRARY") or
+                    ffi.LIBRARY_PATH.with_name("libTHC.so"))
+
+#: Every prototype libTHC may export: the table's rows for the built types, and the extensions.
+PROTOTYPES: dict[str, Prototype] = {
+    p.symbol: p for p in _thcapi.built(_thcapi.load()) + _thcapi.extensions()
+}
+
+_lib: ctypes.CDLL | None = None
+_load_lock = threading.Lock()
+
+
+def library() -> ctypes.CDLL:
+    """libTHC, loaded on first use; ImportError when it is missing or cannot be loaded."""
+    global _lib
+    if _lib is None:
+        with _load_lock:
+            if _lib is None:
+                if not LIBRARY_PATH.exists():
+                    raise ImportError(
+                        f"libTHC not found at {LIBRARY_PATH}: the build found no CUDA compiler "
+                        "(install with nvcc on PATH, or configure with -DTH_CUDA=ON)")
+                try:
+                    lib = ctypes.CDLL(str(LIBRARY_PATH))
+                except OSError as e:
+                    raise ImportError(f"libTHC at {LIBRARY_PATH} cannot be loaded: {e}") from e
+                _setup_errors(lib)
+                _lib = lib
+    return _lib
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+_pending: Any = ctypes.c_long(0)
+_take: Any = None
+
+
+def _setup_errors(lib: ctypes.CDLL) -> None:
+    global _pending, _take
+    _pending = ctypes.c_long.in_dll(lib, "THCErrorPendingCount")
+    _take = lib.THCError_take
+    _take.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    _take.restype = ctypes.c_int
+
+
+def raise_pending(where: str) -> None:
+    """Raises the error libTHC parked for this thread, if any."""
+    buf = ctypes.create_string_buffer(2048)
+    kind = _take(buf, len(buf))
+    if kind:
+        raise BY_KIND.get(kind, THError)(f"{where}: {buf.value.decode(errors='replace')}")
+
+
+# ---- declarations ----------------------------------------------------------------------------
+
+class DescBuff(ctypes.Structure):
+    """THCDescBuff, returned by value."""
+
+    _fields_ = [("str", ctypes.c_char * 64)]
+
+
+_EXTRA_TYPES: dict[str, Any] = {
+    "THCState *": ctypes.c_void_p,
+    "THCDescBuff": DescBuff,
+    "unsigned long long": ctypes.c_ulonglong,
+    "unsigned int": ctypes.c_uint,
+    "long long": ctypes.c_longlong,
+    "cudaError_t": ctypes.c_int,
+    "cudaStream_t": ctypes.c_void_p,
+    "THCDeviceAllocator *": ctypes.c_void_p,
+}
+
+# Struct pointers that may be NULL: the in-place views' src (meaning self), the optional stride
+# storages, and freeing NULL.
+_NULLABLE_FAMILIES = ("Tensor_narrow", "Tensor_select", "Tensor_transpose", "Tensor_unfold",
+                      "Tensor_squeeze", "Tensor_squeeze1d", "Tensor_unsqueeze1d", "Tensor_free",
+                      "Storage_free", "Tensor_setStorage", "Tensor_newWithStorage")
+
+
+def _nullable(proto: Prototype, name: str) -> bool:
+    family = proto.family or ""
+    return name in ("stride", "stride_", "size_") or family.startswith(_NULLABLE_FAMILIES)
+
+
+def _ctype(ctype: str, *, result: bool = False, template: str = "", nullable: bool = True) -> Any:
+    bare = " ".join(w for w in ctype.replace("*", " * ").split() if w != "const")
+    bare = bare.replace(" *", " *").replace("* *", "**")
+    if bare in _EXTRA_TYPES:
+        return _EXTRA_TYPES[bare]
+    return ffi.ctypes_type(ctype, result=result, template=template, nullable=nullable)
+
+
+def declare(symbol: str) -> Any | None:
+    """libTHC's function ``symbol`` with argtypes and restype set from the table, or None."""
+    proto = PROTOTYPES[symbol]
+    try:
+        cfunc = getattr(library(), symbol)
+    except AttributeError:
+        return None
+    cfunc.argtypes = [_ctype(p.ctype, template=p.template, nullable=_nullable(proto, p.name))
+                      for p in proto.params]
+    cfunc.restype = _ctype(proto.restype, result=True, template=proto.restype_template)
+    return cfunc
+
+
+def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
+    pending, argument_error = _pending, ctypes.ArgumentError
+
+    def call(*args: Any) -> Any:
+        try:
+            result = cfunc(*args)
+        except argument_error as e:
+            cls = ValueError if ": ValueError:" in f": {e}" else TypeError
+            raise cls(f"{symbol}: {e}") from None
+        if pending.value:
+            raise_pending(symbol)
+        return result
+
+    call.__name__ = call.__qualname__ = symbol
+    call.__doc__ = "C: " + PROTOTYPES[symbol].c_declaration()
+    return call
+
+
+class _Namespace:
+    """Attribute access to libTHC's functions, declared on first use."""
+
+    def __getattr__(self, symbol: str) -> Callable[..., Any]:
+        if symbol not in PROTOTYPES:
+            raise AttributeError(f"{symbol} is not in the THC API table (for the built types)")
+        cfunc = declare(symbol)
+        if cfunc is None:
+            raise AttributeError(f"{symbol} is not exported by {LIBRARY_PATH}")
+        fn = _wrap(symbol, cfunc)
+        setattr(self, symbol, fn)
+        return fn
+
+    def __dir__(self) -> list[str]:
+        return sorted(exported())
+
+
+#: Every function of libTHC, by its C name (the state first, as in C).
+THC = _Namespace()
+
+
+def exported() -> list[str]:
+    """The table's (and the extensions') symbols that libTHC exports."""
+    lib = library()
+    return [s for s in PROTOTYPES if hasattr(lib, s)]
+
+
+def raw(symbol: str) -> Any:
+    """The bare ctypes function (no error check): for finalizers, which must not raise."""
+    cfunc = declare(symbol)
+    if cfunc is None:
+        raise AttributeError(f"{symbol} is not exported by {LIBRARY_PATH}")
+    return cfunc
+
+
+# ---- the process-wide state ----------------------------------------------------------------
+
+_state: int = 0
+_state_error: str | None = None
+_closed = False
+_state_lock = threading.Lock()
+
+
+def state() -> int:
+    """The address of the process-wide THCState, initialised on first use. RuntimeError (with
+    the reason) when CUDA is not usable: no GPU, no driver, a driver too old for the runtime."""
+    if _state:
+        return _state
+    return _make_state()
+
+
+def _make_state() -> int:
+    global _state, _state_error
+    with _state_lock:
+        if _state:
+            return _state
+        if _closed:
+            raise RuntimeError("torchbind.cuda: the CUDA state was shut down at exit")
+        if _state_error is not None:
+            raise RuntimeError(_state_error)
+        s = THC.THCState_alloc()
+        try:
+            THC.THCudaInit(s)
+        except THError as e:
+            THC.THCState_free(s)
+            _state_error = str(e).split(": ", 1)[-1]
+            raise RuntimeError(_state_error) from None
+        _state = s
+        atexit.register(_shutdown)
+        return s
+
+
+def _shutdown() -> None:
+    """At exit: objects still alive stop freeing their C side (the process is ending), then the
+    state is shut down and freed."""
+    global _closed, _state
+    with _state_lock:
+        _closed = True
+        s, _state = _state, 0
+    if s:
+        raw("THCudaShutdown")(s)
+        raw("THCState_free")(s)
+
+
+def closed() -> bool:
+    """True once the state was shut down at exit (finalizers then leave memory to the OS)."""
+    return _closed
+
+
+def state_error() -> str | None:
+    """Why CUDA is not usable, or None (tries to make the state)."""
+    try:
+        library()
+        state()
+    except (ImportError, RuntimeError) as e:
+        return str(e)
+    return None
