@@ -21,9 +21,11 @@ export LSAN_OPTIONS="suppressions=$supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TORCHBIND_TH_LIBRARY="$(cd "$build" && pwd)/libTH.so" TORCHBIND_SANITIZE_RUN=1
 # test_cmake and test_cuda build with CMake (compilers under LD_PRELOAD), valgrind cannot run
-# under ASan, and the soak measures memory that ASan's quarantine holds on purpose
+# under ASan, the soak measures memory that ASan's quarantine holds on purpose, and linting
+# (ruff, a Rust binary) has nothing to do with libTH
 python -m pytest tests -q -p no:cacheprovider --deselect tests/test_cmake.py \
-  --deselect tests/test_cuda.py -k "not valgrind and not soak" "$@" 2>&1 | tee "$build/pytest.log"
+  --deselect tests/test_cuda.py --deselect tests/test_lint.py -k "not valgrind and not soak" "$@" 2>&1 |
+  tee "$build/pytest.log"
 if grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$build/pytest.log"; then
   echo "sanitizers reported errors (see $build/pytest.log)" >&2
   exit 1
