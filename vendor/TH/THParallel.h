@@ -17,9 +17,13 @@ TH_EXPORT void THParallel_setNumThreads(int n);
 TH_EXPORT int THParallel_getNumThreads(void);
 
 /* GCC emits one clone per target and an ifunc resolver that picks one when the library loads:
- * runtime SIMD dispatch for the hot loops, with no code of our own. */
+ * runtime SIMD dispatch for the hot loops, with no code of our own. The targets are the x86-64
+ * levels: v4 is AVX-512 F+BW+CD+DQ+VL (every AVX-512 CPU but the Xeon Phis; GCC 12 miscompiles
+ * some byte shuffles when it has AVX512F without BW), v3 is AVX2+FMA. ISO C mode keeps FMA
+ * contraction off, so every clone computes the same bits. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(TH_NO_SIMD_CLONES)
-#define TH_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define TH_SIMD_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define TH_SIMD_CLONES
 #endif
@@ -66,12 +70,18 @@ static inline int THParallel_teamId(void)
 }
 
 /* Where piece k of [0, n) cut in `pieces` starts: the pieces are equal but for the last, and
- * their starts are multiples of 64 elements, so no two threads write one cache line. */
-static inline ptrdiff_t THParallel_pieceStart(ptrdiff_t n, int pieces, int k)
+ * their starts are multiples of `align` (64 elements: no two threads write one cache line). */
+static inline ptrdiff_t THParallel_pieceStartAligned(ptrdiff_t n, int pieces, int k, ptrdiff_t align)
 {
-  ptrdiff_t len = ((n + pieces - 1) / pieces + 63) & ~(ptrdiff_t)63;
+  ptrdiff_t len = (n + pieces - 1) / pieces;
+  len = (len + align - 1) / align * align;
   ptrdiff_t at = len * k;
   return at < n ? at : n;
+}
+
+static inline ptrdiff_t THParallel_pieceStart(ptrdiff_t n, int pieces, int k)
+{
+  return THParallel_pieceStartAligned(n, pieces, k, 64);
 }
 
 /* Whether two arrays of `bytes` bytes each share some but not all of their memory: then
@@ -84,10 +94,10 @@ static inline int THParallel_partialOverlap(const void *a, const void *b, size_t
 }
 
 /* Runs CODE on pieces [BEGIN, END) of [0, N) with up to THREADS threads (when it is 1, once over
- * everything, with no team), each piece seeing its number in PIECE (0 ... PIECES - 1, in the
- * order of the pieces) and the count in PIECES. CODE must not raise a TH error (it would leave
- * the team). */
-#define TH_PARALLEL_PIECES_T(THREADS, N, BEGIN, END, PIECE, PIECES, ...)                    \
+ * everything, with no team), piece starts being multiples of ALIGN; each piece sees its number
+ * in PIECE (0 ... PIECES - 1, in the order of the pieces) and the count in PIECES. CODE must not
+ * raise a TH error (it would leave the team). */
+#define TH_PARALLEL_SPLIT(THREADS, N, ALIGN, BEGIN, END, PIECE, PIECES, ...)                 \
   do {                                                                                      \
     ptrdiff_t thpN_ = (N);                                                                  \
     int thpT_ = (THREADS);                                                                  \
@@ -101,13 +111,17 @@ static inline int THParallel_partialOverlap(const void *a, const void *b, size_t
       TH_OMP(parallel num_threads(thpT_))                                                   \
       {                                                                                     \
         const int PIECES = THParallel_teamSize(), PIECE = THParallel_teamId();              \
-        const ptrdiff_t BEGIN = THParallel_pieceStart(thpN_, PIECES, PIECE);                \
-        const ptrdiff_t END = THParallel_pieceStart(thpN_, PIECES, PIECE + 1);              \
+        const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);  \
+        const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
         (void)PIECES;                                                                       \
         __VA_ARGS__                                                                         \
       }                                                                                     \
     }                                                                                       \
   } while (0)
+
+/* The same with elements aligned to 64. */
+#define TH_PARALLEL_PIECES_T(THREADS, N, BEGIN, END, PIECE, PIECES, ...) \
+  TH_PARALLEL_SPLIT(THREADS, N, 64, BEGIN, END, PIECE, PIECES, __VA_ARGS__)
 
 /* The same with as many threads as THParallel_threadsFor(N) says. */
 #define TH_PARALLEL_PIECES(N, BEGIN, END, PIECE, PIECES, ...) \

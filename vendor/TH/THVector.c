@@ -7,8 +7,13 @@ const char *THVector_simdLevel(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
+#if !defined(__clang__)
+  if (__builtin_cpu_supports("x86-64-v4")) return "AVX512F"; /* the levels of the clones */
+  if (__builtin_cpu_supports("x86-64-v3")) return "AVX2";
+#else
   if (__builtin_cpu_supports("avx512f")) return "AVX512F";
   if (__builtin_cpu_supports("avx2")) return "AVX2";
+#endif
   if (__builtin_cpu_supports("sse4.2")) return "SSE4.2";
   return "SSE2";
 #else

@@ -1,39 +1,230 @@
 /* generic/THTensorCopy.c: copies into a tensor of this type from every type. The two tensors
- * must have the same number of elements; shapes may differ (elements go in order). */
+ * must have the same number of elements; shapes may differ (elements go in order).
+ *
+ * Three paths: both contiguous (split across threads when large); one contiguous and the other
+ * a strided walk whose rows are further apart in memory than its columns, e.g. a transpose
+ * (copied tile by tile, so that both sides stay in cache); anything else, the strided walk of
+ * THTensorApply.h. The fast paths are taken only when the two tensors do not share memory;
+ * otherwise the element-by-element walk keeps its order. */
 #ifndef TH_GENERIC_FILE
 #error "include through THTensor.c"
 #endif
 
-void THTensor_(copy)(THTensor *tensor, THTensor *src)
+#include "THParallel.h"
+
+/* ---- type-independent helpers (compiled once per translation unit) ---------------------- */
+#ifndef TH_TENSOR_COPY_COMMON
+#define TH_TENSOR_COPY_COMMON
+
+/* A tiled copy works in tiles of TH_COPY_TILE x TH_COPY_TILE elements (a job: one row of tiles
+ * of one plane), each moved in blocks of TH_COPY_MICRO x TH_COPY_MICRO through a buffer. */
+#define TH_COPY_TILE 32
+#define TH_COPY_MICRO 8
+
+/* Whether the byte ranges [a, a + abytes) and [b, b + bbytes) meet. */
+static inline int THTensorCopy_overlap(const void *a, size_t abytes, const void *b, size_t bbytes)
 {
-  ptrdiff_t n = THTensor_(nElement)(tensor);
-  THArgCheck(n == THTensor_(nElement)(src), 2, "sizes do not match: %td vs %td elements", n,
-             THTensor_(nElement)(src));
-  if (n == 0) return;
-  if (THTensor_(isContiguous)(tensor) && THTensor_(isContiguous)(src)) {
-    real *d = THTensor_(data)(tensor), *s = THTensor_(data)(src);
-    if (d != s) memmove(d, s, sizeof(real) * (size_t)n);
-    return;
-  }
-  TH_TENSOR_APPLY2(real, tensor, real, src, *tensor_data = *src_data;);
+  uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+  return x < y + bbytes && y < x + abytes;
 }
 
-#define TH_TENSOR_COPY_FROM(SRC, SRC_T, TO_NUM)                                           \
-  void THTensor_(copy##SRC)(THTensor *tensor, TH##SRC##Tensor *src)                       \
-  {                                                                                       \
-    ptrdiff_t n = THTensor_(nElement)(tensor);                                            \
-    THArgCheck(n == TH##SRC##Tensor_nElement(src), 2,                                     \
-               "sizes do not match: %td vs %td elements", n, TH##SRC##Tensor_nElement(src)); \
-    TH_TENSOR_APPLY2(real, tensor, SRC_T, src, *tensor_data = THNumToReal(TO_NUM(*src_data));); \
+/* The lowest and highest element offsets of a strided tensor that has elements. */
+static inline void THTensorCopy_span(int nd, const long *size, const long *stride, ptrdiff_t *lo,
+                                     ptrdiff_t *hi)
+{
+  *lo = *hi = 0;
+  for (int i = 0; i < nd; i++) {
+    ptrdiff_t reach = (ptrdiff_t)(size[i] - 1) * stride[i];
+    if (reach < 0) *lo += reach;
+    else *hi += reach;
+  }
+}
+
+/* The shape of a tiled copy: the strided side merged into dimensions (THIter_init), of which the
+ * last two are the tiled plane (R rows of C elements, rows rs apart, elements cs apart) and the
+ * others are walked plane by plane. Tiling pays when the elements of a row are further apart in
+ * memory than the rows (|cs| > |rs|: a transposed plane); otherwise rows are read or written
+ * in runs and the plain walk is as good. */
+typedef struct {
+  THIter it;
+  long R, C, rs, cs;
+  ptrdiff_t planes, jobs, rowTiles;
+} THCopyTiles;
+
+static inline int THCopyTiles_init(THCopyTiles *t, void *base, size_t esize, int nd,
+                                   const long *size, const long *stride, ptrdiff_t n)
+{
+  THIter_init(&t->it, base, esize, nd, size, stride);
+  int m = t->it.ndim;
+  if (m < 2) return 0;
+  t->R = t->it.size[m - 2];
+  t->C = t->it.size[m - 1];
+  t->rs = t->it.stride[m - 2];
+  t->cs = t->it.stride[m - 1];
+  long ars = t->rs < 0 ? -t->rs : t->rs, acs = t->cs < 0 ? -t->cs : t->cs;
+  if (!(acs > ars) || t->R < TH_COPY_MICRO || t->C < TH_COPY_MICRO) return 0;
+  t->planes = n / ((ptrdiff_t)t->R * t->C);
+  t->rowTiles = (t->R + TH_COPY_TILE - 1) / TH_COPY_TILE;
+  t->jobs = t->planes * t->rowTiles;
+  return 1;
+}
+
+/* Element offset of plane p on the strided side. */
+static inline ptrdiff_t THCopyTiles_planeOffset(const THCopyTiles *t, ptrdiff_t p)
+{
+  ptrdiff_t off = 0;
+  for (int d = t->it.ndim - 3; d >= 0 && p > 0; d--) {
+    off += (ptrdiff_t)(p % t->it.size[d]) * t->it.stride[d];
+    p /= t->it.size[d];
+  }
+  return off;
+}
+
+/* Jobs [J0, J1) of the tiled copy T: BLOCK(ii, jj, RS, CONV) moves the block at row ii, column
+ * jj of the plane (RS the strided side's row stride: a literal 1 in the transposed case, so that
+ * the strided side is read or written in short vectors), ELEM(i, j, RS, CONV) one element (the
+ * edges). Both see cbase_ / sbase_, the plane's start on the contiguous / strided side. */
+#define TH_COPY_TILED_JOBS(T, J0, J1, BLOCK, ELEM, CONV)                                    \
+  do {                                                                                      \
+    const long R_ = (T)->R, C_ = (T)->C, rs_ = (T)->rs, cs_ = (T)->cs;                      \
+    for (ptrdiff_t job_ = (J0); job_ < (J1); job_++) {                                      \
+      const ptrdiff_t p_ = job_ / (T)->rowTiles;                                            \
+      const long i0_ = (long)(job_ % (T)->rowTiles) * TH_COPY_TILE;                         \
+      const long i1_ = THMin(R_, i0_ + TH_COPY_TILE);                                       \
+      const long im_ = i0_ + (i1_ - i0_) / TH_COPY_MICRO * TH_COPY_MICRO;                   \
+      const ptrdiff_t sbase_ = THCopyTiles_planeOffset(T, p_);                              \
+      const ptrdiff_t cbase_ = p_ * (ptrdiff_t)R_ * C_;                                     \
+      for (long j0_ = 0; j0_ < C_; j0_ += TH_COPY_TILE) {                                   \
+        const long j1_ = THMin(C_, j0_ + TH_COPY_TILE);                                     \
+        const long jm_ = j0_ + (j1_ - j0_) / TH_COPY_MICRO * TH_COPY_MICRO;                 \
+        for (long ii_ = i0_; ii_ < im_; ii_ += TH_COPY_MICRO)                               \
+          for (long jj_ = j0_; jj_ < jm_; jj_ += TH_COPY_MICRO) {                           \
+            if (rs_ == 1)                                                                   \
+              BLOCK(ii_, jj_, 1, CONV);                                                     \
+            else                                                                            \
+              BLOCK(ii_, jj_, rs_, CONV);                                                   \
+          }                                                                                 \
+        for (long i_ = i0_; i_ < i1_; i_++)                                                 \
+          for (long j_ = (i_ < im_ ? jm_ : j0_); j_ < j1_; j_++) ELEM(i_, j_, rs_, CONV);   \
+      }                                                                                     \
+    }                                                                                       \
+  } while (0)
+
+/* Element (i, j) of the plane: its index on the contiguous side and on the strided side. */
+#define TH_COPY_CI(i, j) (cbase_ + (ptrdiff_t)(i) * C_ + (j))
+#define TH_COPY_SI(i, j, RS) (sbase_ + (ptrdiff_t)(i) * (RS) + (ptrdiff_t)(j) * cs_)
+
+/* From a strided source into a contiguous destination (gather) and the other way (scatter). */
+#define TH_COPY_GATHER_BLOCK(ii, jj, RS, CONV)                                              \
+  do {                                                                                      \
+    real blk_[TH_COPY_MICRO][TH_COPY_MICRO];                                                \
+    for (int j = 0; j < TH_COPY_MICRO; j++)                                                 \
+      for (int i = 0; i < TH_COPY_MICRO; i++)                                               \
+        blk_[j][i] = CONV(s[TH_COPY_SI((ii) + i, (jj) + j, RS)]);                           \
+    for (int i = 0; i < TH_COPY_MICRO; i++)                                                 \
+      for (int j = 0; j < TH_COPY_MICRO; j++) d[TH_COPY_CI((ii) + i, (jj) + j)] = blk_[j][i]; \
+  } while (0)
+#define TH_COPY_SCATTER_BLOCK(ii, jj, RS, CONV)                                             \
+  do {                                                                                      \
+    real blk_[TH_COPY_MICRO][TH_COPY_MICRO];                                                \
+    for (int i = 0; i < TH_COPY_MICRO; i++)                                                 \
+      for (int j = 0; j < TH_COPY_MICRO; j++)                                               \
+        blk_[j][i] = CONV(s[TH_COPY_CI((ii) + i, (jj) + j)]);                               \
+    for (int j = 0; j < TH_COPY_MICRO; j++)                                                 \
+      for (int i = 0; i < TH_COPY_MICRO; i++) d[TH_COPY_SI((ii) + i, (jj) + j, RS)] = blk_[j][i]; \
+  } while (0)
+#define TH_COPY_GATHER_ELEM(i, j, RS, CONV) d[TH_COPY_CI(i, j)] = CONV(s[TH_COPY_SI(i, j, RS)])
+#define TH_COPY_SCATTER_ELEM(i, j, RS, CONV) d[TH_COPY_SI(i, j, RS)] = CONV(s[TH_COPY_CI(i, j)])
+
+#endif /* TH_TENSOR_COPY_COMMON */
+
+/* The copy into this type from a source of type ST (named SRC), CONV(x) turning a source element
+ * into a real; SAME says whether ST is real (then overlapping contiguous tensors are a memmove,
+ * as before). Its kernels are compiled per instruction set and the threads run them on their
+ * share: copy<SRC>Contig (both contiguous) and copy<SRC>Tiled (jobs of a tiled copy). */
+#define TH_COPY_DEFINE(NAME, SRC, ST, SRC_TENSOR, SRC_NEL, SRC_CONTIG, CONV, SAME)           \
+  TH_SIMD_CLONES static void THTensor_(copy##SRC##Contig)(real *d, const ST *s, ptrdiff_t n) \
+  {                                                                                         \
+    if (SAME) /* the C library's copy: it knows the machine (non-temporal stores and all) */ \
+      memcpy(d, s, sizeof(real) * (size_t)n);                                               \
+    else                                                                                    \
+      for (ptrdiff_t i = 0; i < n; i++) d[i] = CONV(s[i]);                                  \
+  }                                                                                         \
+  TH_SIMD_CLONES static void THTensor_(copy##SRC##Tiled)(real *d, const ST *s,              \
+                                                         const THCopyTiles *t, int gather,   \
+                                                         ptrdiff_t j0, ptrdiff_t j1)         \
+  {                                                                                         \
+    if (gather)                                                                             \
+      TH_COPY_TILED_JOBS(t, j0, j1, TH_COPY_GATHER_BLOCK, TH_COPY_GATHER_ELEM, CONV);       \
+    else                                                                                    \
+      TH_COPY_TILED_JOBS(t, j0, j1, TH_COPY_SCATTER_BLOCK, TH_COPY_SCATTER_ELEM, CONV);     \
+  }                                                                                         \
+  void NAME(THTensor *tensor, SRC_TENSOR *src)                                              \
+  {                                                                                         \
+    ptrdiff_t n = THTensor_(nElement)(tensor);                                              \
+    THArgCheck(n == SRC_NEL(src), 2, "sizes do not match: %td vs %td elements", n,          \
+               SRC_NEL(src));                                                               \
+    if (n == 0) return;                                                                     \
+    real *d = tensor->storage->data + tensor->storageOffset;                                \
+    ST *s = src->storage->data + src->storageOffset;                                        \
+    int dc = THTensor_(isContiguous)(tensor), sc = SRC_CONTIG(src);                         \
+    if (dc && sc) {                                                                         \
+      if (SAME && (void *)d == (void *)s) return;                                           \
+      if (!THTensorCopy_overlap(d, sizeof(real) * (size_t)n, s, sizeof(ST) * (size_t)n)) {  \
+        TH_PARALLEL_RANGE(n, b_, e_, THTensor_(copy##SRC##Contig)(d + b_, s + b_, e_ - b_);); \
+        return;                                                                             \
+      }                                                                                     \
+      if (SAME) {                                                                           \
+        memmove(d, s, sizeof(real) * (size_t)n);                                            \
+        return;                                                                             \
+      }                                                                                     \
+    } else if (dc != sc) {                                                                  \
+      ptrdiff_t dlo, dhi, slo, shi;                                                         \
+      THTensorCopy_span(tensor->nDimension, tensor->size, tensor->stride, &dlo, &dhi);      \
+      THTensorCopy_span(src->nDimension, src->size, src->stride, &slo, &shi);               \
+      THCopyTiles tiles;                                                                    \
+      int gather = dc;                                                                      \
+      if (!THTensorCopy_overlap(d + dlo, sizeof(real) * (size_t)(dhi - dlo + 1), s + slo,   \
+                                sizeof(ST) * (size_t)(shi - slo + 1)) &&                    \
+          (gather ? THCopyTiles_init(&tiles, s, sizeof(ST), src->nDimension, src->size,     \
+                                     src->stride, n)                                        \
+                  : THCopyTiles_init(&tiles, d, sizeof(real), tensor->nDimension,           \
+                                     tensor->size, tensor->stride, n))) {                   \
+        int threads = THParallel_threadsFor(n);                                             \
+        const ptrdiff_t jobs = tiles.jobs;                                                  \
+        if (threads > 1 && jobs > 1) {                                                      \
+          TH_OMP(parallel for schedule(static) num_threads(threads))                        \
+          for (ptrdiff_t j = 0; j < jobs; j++)                                              \
+            THTensor_(copy##SRC##Tiled)(d, s, &tiles, gather, j, j + 1);                    \
+        } else {                                                                            \
+          THTensor_(copy##SRC##Tiled)(d, s, &tiles, gather, 0, jobs);                       \
+        }                                                                                   \
+        return;                                                                             \
+      }                                                                                     \
+    }                                                                                       \
+    TH_TENSOR_APPLY2(real, tensor, ST, src, *tensor_data = CONV(*src_data););               \
   }
 
-TH_TENSOR_COPY_FROM(Byte, unsigned char, )
-TH_TENSOR_COPY_FROM(Char, char, )
-TH_TENSOR_COPY_FROM(Short, short, )
-TH_TENSOR_COPY_FROM(Int, int, )
-TH_TENSOR_COPY_FROM(Long, long, )
-TH_TENSOR_COPY_FROM(Float, float, )
-TH_TENSOR_COPY_FROM(Double, double, )
-TH_TENSOR_COPY_FROM(Half, THHalf, TH_half2float)
+#define TH_COPY_SAME(x) (x)
+#define TH_COPY_NUM(x) THNumToReal(x)
+#define TH_COPY_HALF(x) THNumToReal(TH_half2float(x))
 
-#undef TH_TENSOR_COPY_FROM
+TH_COPY_DEFINE(THTensor_(copy), Same, real, THTensor, THTensor_(nElement), THTensor_(isContiguous),
+               TH_COPY_SAME, 1)
+#define TH_COPY_FROM(SRC, ST, CONV)                                                         \
+  TH_COPY_DEFINE(THTensor_(copy##SRC), SRC, ST, TH##SRC##Tensor, TH##SRC##Tensor_nElement,   \
+                 TH##SRC##Tensor_isContiguous, CONV, 0)
+TH_COPY_FROM(Byte, unsigned char, TH_COPY_NUM)
+TH_COPY_FROM(Char, char, TH_COPY_NUM)
+TH_COPY_FROM(Short, short, TH_COPY_NUM)
+TH_COPY_FROM(Int, int, TH_COPY_NUM)
+TH_COPY_FROM(Long, long, TH_COPY_NUM)
+TH_COPY_FROM(Float, float, TH_COPY_NUM)
+TH_COPY_FROM(Double, double, TH_COPY_NUM)
+TH_COPY_FROM(Half, THHalf, TH_COPY_HALF)
+
+#undef TH_COPY_FROM
+#undef TH_COPY_DEFINE
+#undef TH_COPY_SAME
+#undef TH_COPY_NUM
+#undef TH_COPY_HALF

@@ -135,21 +135,42 @@ TH_EXTREME_KERNEL(minKernel, 0)
 #undef TH_EXTREME_KERNEL
 #undef TH_RED_BETTER
 
-/* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs (and, for
- * large contiguous tensors, the pieces the threads take) add up in accreal, and for integer types
- * the total wraps to real so that neither the layout nor the split can change it. */
+/* The dot product of x[0 .. n) and y[0 .. n) accumulated in real, as THBlas_(dot) does (and so
+ * upstream); the kernel the threads run on large contiguous tensors, where calling BLAS from
+ * inside a team is not an option (a pthreads OpenBLAS cannot be entered from OpenMP threads). */
+TH_SIMD_CLONES static real THTensor_(dotKernel)(const real *x, const real *y, ptrdiff_t n)
+{
+  ureal acc[TH_RED_LANES] = {0};
+  ptrdiff_t i = 0;
+  for (; i + TH_RED_LANES <= n; i += TH_RED_LANES)
+    for (int k = 0; k < TH_RED_LANES; k++) acc[k] += (ureal)x[i + k] * (ureal)y[i + k];
+  for (int w = TH_RED_LANES / 2; w > 0; w /= 2)
+    for (int k = 0; k < w; k++) acc[k] += acc[k + w];
+  ureal sum = acc[0];
+  for (; i < n; i++) sum += (ureal)x[i] * (ureal)y[i];
+  return (real)sum;
+}
+
+/* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs (and the
+ * pieces threads take of large contiguous tensors) add up in accreal, and for integer types the
+ * total wraps to real so that neither the layout nor the split can change it. */
 accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
 {
   THTensor_(checkSameNumel)(tensor, src, 2);
   uaccreal sum = 0;
   ptrdiff_t n = THTensor_(nElement)(tensor);
   if (n == 0) return 0;
-  if (THTensor_(allContiguous)(tensor, src, NULL)) {
-    real *x = THTensor_(data)(tensor), *y = THTensor_(data)(src);
+#ifdef TH_REAL_IS_INTEGER
+  int own = 1; /* BLAS has no integer dot: the kernel is THBlas_(dot)'s loop, vectorised */
+#else
+  int own = THParallel_threadsFor(n) > 1;
+#endif
+  if (own && THTensor_(allContiguous)(tensor, src, NULL)) {
+    const real *x = THTensor_(data)(tensor), *y = THTensor_(data)(src);
     uaccreal part[TH_PARALLEL_MAX_THREADS];
     int pieces = 1;
     TH_PARALLEL_PIECES(n, b, e, k, kn, {
-      part[k] = (uaccreal)THBlas_(dot)((long)(e - b), x + b, 1, y + b, 1);
+      part[k] = (uaccreal)THTensor_(dotKernel)(x + b, y + b, e - b);
       if (k == 0) pieces = kn;
     });
     for (int k = 0; k < pieces; k++) sum += part[k];

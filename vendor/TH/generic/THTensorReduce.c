@@ -26,6 +26,8 @@
 #error "include through THTensorReduce.c"
 #endif
 
+#include "THParallel.h"
+
 #ifndef TH_REDUCE_ONCE
 #define TH_REDUCE_ONCE
 enum { THR_SUM, THR_PROD }; /* the folds of sum/prod/mean and cumsum/cumprod */
@@ -263,17 +265,29 @@ static void THTensor_(reduce)(THTensor *r_, THLongTensor *ri_, THTensor *t, int 
 
 /* ---- sum, prod, mean ------------------------------------------------------------------------ */
 
-/* Folds x[0], x[s], ... x[(n-1)s]. The contiguous loop keeps eight partial results so that it
- * vectorises; integers wrap in uaccreal. */
+/* The sum of x[0 .. n) in uaccreal with 32 partial sums (several vectors' worth, so that the
+ * additions do not wait on one another), added pairwise at the end. */
+TH_SIMD_CLONES static uaccreal THTensor_(sumContig)(const real *x, long n)
+{
+  uaccreal p[32] = {0};
+  long i = 0;
+  for (; i + 32 <= n; i += 32)
+    for (int j = 0; j < 32; j++) p[j] += (uaccreal)x[i + j];
+  for (int w = 16; w > 0; w /= 2)
+    for (int j = 0; j < w; j++) p[j] += p[j + w];
+  uaccreal acc = p[0];
+  for (; i < n; i++) acc += (uaccreal)x[i];
+  return acc;
+}
+
+/* Folds x[0], x[s], ... x[(n-1)s]. The contiguous loops keep partial results so that they
+ * vectorise; integers wrap in uaccreal. */
 static accreal THTensor_(foldRun)(const real *x, long n, long s, int op)
 {
   uaccreal acc = op == THR_SUM ? 0 : 1;
   long i = 0;
   if (s == 1 && op == THR_SUM) {
-    uaccreal p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (; i + 8 <= n; i += 8)
-      for (int j = 0; j < 8; j++) p[j] += (uaccreal)x[i + j];
-    acc = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+    return (accreal)THTensor_(sumContig)(x, n);
   } else if (s == 1) {
     uaccreal p[8] = {1, 1, 1, 1, 1, 1, 1, 1};
     for (; i + 8 <= n; i += 8)
@@ -288,7 +302,7 @@ static accreal THTensor_(foldRun)(const real *x, long n, long s, int op)
 }
 
 /* acc[k] (op)= row[k]: one input row into the running row. */
-static void THTensor_(foldRow)(uaccreal *acc, const real *row, long m, int op)
+TH_SIMD_CLONES static void THTensor_(foldRow)(uaccreal *acc, const real *row, long m, int op)
 {
   if (op == THR_SUM)
     for (long k = 0; k < m; k++) acc[k] += (uaccreal)row[k];
@@ -296,6 +310,18 @@ static void THTensor_(foldRow)(uaccreal *acc, const real *row, long m, int op)
     for (long k = 0; k < m; k++) acc[k] *= (uaccreal)row[k];
 }
 
+/* Columns [k0, k1) of one outer slice: y[k] = fold of x[j * inner + k] over j < n. */
+static void THTensor_(foldColumns)(real *y, uaccreal *acc, const real *x, long n, long inner,
+                                   long k0, long k1, int op, int divide)
+{
+  for (long k = k0; k < k1; k++) acc[k] = op == THR_SUM ? 0 : 1;
+  for (long j = 0; j < n; j++) THTensor_(foldRow)(acc + k0, x + j * inner + k0, k1 - k0, op);
+  for (long k = k0; k < k1; k++) y[k] = (real)(divide ? (accreal)acc[k] / n : (accreal)acc[k]);
+}
+
+/* Large reductions are shared out between threads: by outer slice (rows of t when the dimension
+ * is the last) when there are enough of them, else by columns of each slice. Each result is
+ * folded the same way whatever the split. */
 static void THTensor_(foldKernel)(THTensor *r, THLongTensor *ri, THTensor *t, int dim, const THR_ARGS *a)
 {
   int op = a->op, divide = a->divide;
@@ -303,18 +329,27 @@ static void THTensor_(foldKernel)(THTensor *r, THLongTensor *ri, THTensor *t, in
   if (THTensor_(split)(t, r, NULL, dim, &outer, &n, &inner)) {
     const real *x = THTensor_(data)(t);
     real *y = THTensor_(data)(r);
+    int threads = THParallel_threadsFor((ptrdiff_t)outer * n * inner);
     if (inner == 1) {
-      for (long o = 0; o < outer; o++) {
-        accreal v = THTensor_(foldRun)(x + o * n, n, 1, op);
-        y[o] = (real)(divide ? v / n : v);
-      }
+      TH_PARALLEL_SPLIT(threads, outer, 1, b, e, k_, kn_, {
+        for (long o = b; o < e; o++) {
+          accreal v = THTensor_(foldRun)(x + o * n, n, 1, op);
+          y[o] = (real)(divide ? v / n : v);
+        }
+      });
+    } else if (threads > 1 && outer >= threads) {
+      uaccreal *acc = THAlloc((ptrdiff_t)sizeof(uaccreal) * inner * threads);
+      TH_PARALLEL_SPLIT(threads, outer, 1, b, e, k, kn_, {
+        for (long o = b; o < e; o++)
+          THTensor_(foldColumns)(y + o * inner, acc + (ptrdiff_t)k * inner, x + o * n * inner, n,
+                                 inner, 0, inner, op, divide);
+      });
+      THFree(acc);
     } else {
       uaccreal *acc = THAlloc((ptrdiff_t)sizeof(uaccreal) * inner);
-      for (long o = 0; o < outer; o++, x += n * inner, y += inner) {
-        for (long k = 0; k < inner; k++) acc[k] = op == THR_SUM ? 0 : 1;
-        for (long j = 0; j < n; j++) THTensor_(foldRow)(acc, x + j * inner, inner, op);
-        for (long k = 0; k < inner; k++) y[k] = (real)(divide ? (accreal)acc[k] / n : (accreal)acc[k]);
-      }
+      for (long o = 0; o < outer; o++, x += n * inner, y += inner)
+        TH_PARALLEL_SPLIT(threads, inner, 16, b, e, k_, kn_,
+                          THTensor_(foldColumns)(y, acc, x, n, inner, b, e, op, divide););
       THFree(acc);
     }
   } else {
@@ -340,7 +375,7 @@ void THTensor_(prod)(THTensor *r_, THTensor *t, int dimension, int keepdim)
 
 /* Position of the largest (wantMax) or smallest of x[0], x[s], ...: the first one on ties; the
  * first NaN wins outright. */
-static long THTensor_(extremeRun)(const real *x, long n, long s, int wantMax)
+static long THTensor_(extremeRunStrided)(const real *x, long n, long s, int wantMax)
 {
   real best = x[0];
   long at = 0;
@@ -357,6 +392,89 @@ static long THTensor_(extremeRun)(const real *x, long n, long s, int wantMax)
   return at;
 }
 
+/* The same on a contiguous run, in two passes that vectorise: the extreme value (32 lanes, in
+ * which a NaN sticks), then the first position holding it (or the first NaN). The first equal
+ * element is the one the one-pass rule picks (-0 and +0 compare equal, as there). */
+#define THR_EXTREME_LANES(BETTER)                                                          \
+  for (; i + 32 <= n; i += 32)                                                             \
+    for (int j = 0; j < 32; j++) {                                                         \
+      real v = x[i + j];                                                                   \
+      lane[j] = (BETTER(v, lane[j]) || THR_ISNAN(v)) ? v : lane[j];                        \
+    }
+#define THR_GT(a, b) ((a) > (b))
+#define THR_LT_PLAIN(a, b) ((a) < (b))
+TH_SIMD_CLONES static long THTensor_(extremeRunContig)(const real *x, long n, int wantMax)
+{
+  real lane[32];
+  for (int j = 0; j < 32; j++) lane[j] = x[j];
+  long i = 32;
+  if (wantMax) {
+    THR_EXTREME_LANES(THR_GT)
+  } else {
+    THR_EXTREME_LANES(THR_LT_PLAIN)
+  }
+  real best = lane[0];
+  for (int j = 1; j < 32; j++) {
+    real v = lane[j];
+    if ((wantMax ? v > best : v < best) || THR_ISNAN(v)) best = v;
+  }
+  for (; i < n; i++) {
+    real v = x[i];
+    if ((wantMax ? v > best : v < best) || THR_ISNAN(v)) best = v;
+  }
+  /* the search, a block of 32 at a time (a test per block vectorises; a per-element exit not) */
+  int nan = THR_ISNAN(best);
+  for (i = 0; i + 32 <= n; i += 32) {
+    int hit = 0;
+    for (int j = 0; j < 32; j++) hit |= nan ? THR_ISNAN(x[i + j]) : x[i + j] == best;
+    if (hit) break;
+  }
+  for (;; i++)
+    if (nan ? THR_ISNAN(x[i]) : x[i] == best) return i;
+}
+#undef THR_EXTREME_LANES
+#undef THR_GT
+#undef THR_LT_PLAIN
+
+static long THTensor_(extremeRun)(const real *x, long n, long s, int wantMax)
+{
+  if (s == 1 && n >= 64) return THTensor_(extremeRunContig)(x, n, wantMax);
+  return THTensor_(extremeRunStrided)(x, n, s, wantMax);
+}
+
+/* Row j of an outer slice (row[k], k in [k0, k1)) into the running best y / position yi of each
+ * column; a NaN, once in, stays. Written without branches, so that it vectorises. */
+TH_SIMD_CLONES static void THTensor_(extremeRow)(real *y, long *yi, const real *row, long k0,
+                                                 long k1, long pos, int wantMax)
+{
+  if (wantMax) {
+    for (long k = k0; k < k1; k++) {
+      real v = row[k], b = y[k];
+      int take = !THR_ISNAN(b) && (v > b || THR_ISNAN(v));
+      y[k] = take ? v : b;
+      yi[k] = take ? pos : yi[k];
+    }
+  } else {
+    for (long k = k0; k < k1; k++) {
+      real v = row[k], b = y[k];
+      int take = !THR_ISNAN(b) && (v < b || THR_ISNAN(v));
+      y[k] = take ? v : b;
+      yi[k] = take ? pos : yi[k];
+    }
+  }
+}
+
+static void THTensor_(extremeColumns)(real *y, long *yi, const real *x, long n, long inner,
+                                      long k0, long k1, int wantMax)
+{
+  for (long k = k0; k < k1; k++) {
+    y[k] = x[k];
+    yi[k] = TH_INDEX_BASE;
+  }
+  for (long j = 1; j < n; j++)
+    THTensor_(extremeRow)(y, yi, x + j * inner, k0, k1, j + TH_INDEX_BASE, wantMax);
+}
+
 static void THTensor_(extremeKernel)(THTensor *r, THLongTensor *ri, THTensor *t, int dim, const THR_ARGS *a)
 {
   int wantMax = a->wantMax;
@@ -365,30 +483,25 @@ static void THTensor_(extremeKernel)(THTensor *r, THLongTensor *ri, THTensor *t,
     const real *x = THTensor_(data)(t);
     real *y = THTensor_(data)(r);
     long *yi = THLongTensor_data(ri);
+    int threads = THParallel_threadsFor((ptrdiff_t)outer * n * inner);
     if (inner == 1) {
-      for (long o = 0; o < outer; o++) {
-        long at = THTensor_(extremeRun)(x + o * n, n, 1, wantMax);
-        y[o] = x[o * n + at];
-        yi[o] = at + TH_INDEX_BASE;
-      }
+      TH_PARALLEL_SPLIT(threads, outer, 1, b, e, k_, kn_, {
+        for (long o = b; o < e; o++) {
+          long at = THTensor_(extremeRun)(x + o * n, n, 1, wantMax);
+          y[o] = x[o * n + at];
+          yi[o] = at + TH_INDEX_BASE;
+        }
+      });
+    } else if (threads > 1 && outer >= threads) {
+      TH_PARALLEL_SPLIT(threads, outer, 1, b, e, k_, kn_, {
+        for (long o = b; o < e; o++)
+          THTensor_(extremeColumns)(y + o * inner, yi + o * inner, x + o * n * inner, n, inner, 0,
+                                    inner, wantMax);
+      });
     } else {
-      /* running best of each column; a NaN, once in, stays */
-      for (long o = 0; o < outer; o++, x += n * inner, y += inner, yi += inner) {
-        for (long k = 0; k < inner; k++) {
-          y[k] = x[k];
-          yi[k] = TH_INDEX_BASE;
-        }
-        for (long j = 1; j < n; j++) {
-          const real *row = x + j * inner;
-          for (long k = 0; k < inner; k++) {
-            real v = row[k], b = y[k];
-            if (!THR_ISNAN(b) && ((wantMax ? v > b : v < b) || THR_ISNAN(v))) {
-              y[k] = v;
-              yi[k] = j + TH_INDEX_BASE;
-            }
-          }
-        }
-      }
+      for (long o = 0; o < outer; o++, x += n * inner, y += inner, yi += inner)
+        TH_PARALLEL_SPLIT(threads, inner, 16, b, e, k_, kn_,
+                          THTensor_(extremeColumns)(y, yi, x, n, inner, b, e, wantMax););
     }
   } else {
     TH_TENSOR_DIM_APPLY3(real, t, real, r, long, ri, dim,
