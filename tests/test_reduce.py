@@ -362,6 +362,52 @@ def test_sort_large_and_patterns(T):
         assert np.asarray(i)[0] == stable_order(x, 0)[n // 3 - 1] + 1, name
 
 
+def exact_order(x, desc=False):
+    """Positions in a stable sort of the 1-d x without a detour through float64 (which merges
+    large longs): NaN is largest, -0.0 equals 0.0."""
+    if x.dtype.kind == "f":
+        nan = np.isnan(x)
+        value = np.where(nan, 0, -x if desc else x)
+        return np.lexsort((value, ~nan if desc else nan))
+    return np.argsort(~x if desc else x, kind="stable")  # ~ reverses the order, never overflows
+
+
+def test_sort_radix_special_values(T):
+    """Slices of 1024 values and more take the radix sort: extremes, both zeros and NaNs with
+    payloads come back bit for bit, ties in their original order, on a strided view and in place."""
+    dt = T.ELEMENT_TYPE.dtype
+    rng = np.random.default_rng(5)
+    if dt.kind == "f":
+        fi = np.finfo(dt)
+        odd_nan = np.array([np.nan], dt).view(f"u{dt.itemsize}") | 3  # a payload
+        pool = np.array([np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -1.5, fi.max, fi.min,
+                         fi.tiny, -fi.tiny, fi.smallest_subnormal], dt)
+        pool = np.append(pool, odd_nan.view(dt))
+    else:
+        ii = np.iinfo(dt)
+        pool = np.array([ii.min, ii.max, ii.min + 1, ii.max - 1, 0, 1] + ([-1] if ii.min else []),
+                        dt)
+    n = 2500
+    a = np.concatenate([rng.choice(pool, n), sample(T, (n,), rng)]).reshape(n, 2)
+    bits = f"u{dt.itemsize}"
+    for desc in (0, 1):
+        for col in (1, 0):  # strided views of a
+            x = a[:, col]
+            view = th(T, "newSelect")(T.from_numpy(a), 1, col)
+            rt, ri = T.empty(), L.empty()
+            th(T, "sort")(rt, ri, view, 0, desc)
+            order = exact_order(x, bool(desc))
+            np.testing.assert_array_equal(np.asarray(ri), order + 1)
+            np.testing.assert_array_equal(np.asarray(rt).view(bits), x[order].view(bits))
+        y = a[:, 0].copy()
+        ri = L.empty()
+        t = T.from_numpy(y)
+        th(T, "sort")(t, ri, t, 0, desc)  # in place
+        order = exact_order(a[:, 0], bool(desc))
+        np.testing.assert_array_equal(y.view(bits), a[order, 0].view(bits))
+        np.testing.assert_array_equal(np.asarray(ri), order + 1)
+
+
 def test_sort_in_place_and_nan():
     import torchbind.float_tensor as F
     x = np.array([[3.0, np.nan, 1.0, 2.0, np.nan, 1.0]], np.float32)

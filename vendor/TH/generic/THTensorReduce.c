@@ -612,6 +612,132 @@ static void THTensor_(quickSelect)(THR_PAIR *a, THR_PAIR *tmp, long n, long k, i
   }
 }
 
+/* ---- radix sort: the large slices ------------------------------------------------------------ */
+
+/* An LSD radix sort of keys whose unsigned order is the order above, carrying 32-bit positions:
+ * stable by construction and a few linear passes, where merging takes log2(n) of them. Integers
+ * flip their sign bit; floats flip the sign bit of positives and every bit of negatives, with one
+ * key for both zeros and the largest key for every NaN; descending order complements the keys.
+ * Those keys lose -0.0 and NaN payloads, so such values are read back from the slice. */
+#if defined(TH_REAL_IS_BYTE) || defined(TH_REAL_IS_CHAR)
+#define THR_KEY uint8_t
+#elif defined(TH_REAL_IS_SHORT)
+#define THR_KEY uint16_t
+#elif defined(TH_REAL_IS_INT) || defined(TH_REAL_IS_FLOAT)
+#define THR_KEY uint32_t
+#elif defined(TH_REAL_IS_LONG)
+#define THR_KEY unsigned long
+#else
+#define THR_KEY uint64_t
+#endif
+_Static_assert(sizeof(THR_KEY) == sizeof(real), "a radix key has the bits of a value");
+#define THR_KEY_BITS (8 * (int)sizeof(THR_KEY))
+#define THR_SIGN_BIT ((THR_KEY)1 << (THR_KEY_BITS - 1))
+/* Byte digits: a pass scatters into 256 places, few enough for L1 to keep their lines (11-bit
+ * digits, one pass in four fewer, measured slower on 2^22 floats). */
+#define THR_DIGIT_BITS 8
+#define THR_DIGITS (1 << THR_DIGIT_BITS)
+#define THR_PASSES ((THR_KEY_BITS + THR_DIGIT_BITS - 1) / THR_DIGIT_BITS)
+/* Below this many values merge sort wins: a radix sort first clears and sums its counts
+ * (measured: equal at 32 floats, radix twice as fast at 64). */
+#define THR_RADIX_MIN 48
+
+static inline THR_KEY THTensor_(radixKey)(real v)
+{
+#if defined(TH_REAL_IS_FLOAT) || defined(TH_REAL_IS_DOUBLE)
+  if (v != v) return (THR_KEY)~(THR_KEY)0;
+  if (v == 0) return THR_SIGN_BIT;
+  THR_KEY u;
+  memcpy(&u, &v, sizeof u);
+  return (u & THR_SIGN_BIT) ? (THR_KEY)~u : (THR_KEY)(u | THR_SIGN_BIT);
+#else
+  return (THR_KEY)((THR_KEY)v ^ ((real)-1 < 0 ? THR_SIGN_BIT : 0));
+#endif
+}
+
+static inline real THTensor_(radixValue)(THR_KEY k)
+{
+  real v;
+#if defined(TH_REAL_IS_FLOAT) || defined(TH_REAL_IS_DOUBLE)
+  THR_KEY u = (k & THR_SIGN_BIT) ? (THR_KEY)(k ^ THR_SIGN_BIT) : (THR_KEY)~k;
+#else
+  THR_KEY u = (THR_KEY)(k ^ ((real)-1 < 0 ? THR_SIGN_BIT : 0));
+#endif
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+/* The key does not give its value back (a zero or a NaN). */
+static inline int THTensor_(radixLossy)(THR_KEY k)
+{
+#if defined(TH_REAL_IS_FLOAT) || defined(TH_REAL_IS_DOUBLE)
+  return k == THR_SIGN_BIT || k == (THR_KEY)~(THR_KEY)0;
+#else
+  (void)k;
+  return 0;
+#endif
+}
+
+/* A key and the position of its value: one move per value and pass keeps a pass's writes to
+ * THR_DIGITS streams (two arrays would double them past what L1 holds). */
+#define THR_RADIX TH_CONCAT_3(TH, Real, ReduceRadix)
+typedef struct {
+  THR_KEY k;
+  uint32_t i;
+} THR_RADIX;
+
+/* The bytes radixSort works in for slices of n values: two arrays of n THR_RADIX, then counts. */
+static size_t THTensor_(radixBytes)(long n)
+{
+  return sizeof(THR_RADIX) * 2 * (size_t)n + sizeof(uint32_t) * THR_PASSES * THR_DIGITS;
+}
+
+/* Sorts the n values at x (stride s) into y (stride ys) and their positions into yi (stride yis);
+ * y may be x. n is at most UINT32_MAX. */
+static void THTensor_(radixSort)(void *work, const real *x, long n, long s, int desc, real *y,
+                                 long ys, long *yi, long yis)
+{
+  THR_RADIX *a = work, *b = a + n;
+  uint32_t(*count)[THR_DIGITS] = (void *)(b + n);
+  const THR_KEY flip = desc ? (THR_KEY)~(THR_KEY)0 : 0;
+  /* one read of the slice: the keys and every pass's digit counts */
+  memset(count, 0, sizeof(uint32_t) * THR_PASSES * THR_DIGITS);
+  for (long i = 0; i < n; i++) {
+    THR_KEY k = (THR_KEY)(THTensor_(radixKey)(x[i * s]) ^ flip);
+    a[i] = (THR_RADIX){k, (uint32_t)i};
+    for (int p = 0; p < THR_PASSES; p++) count[p][(k >> (p * THR_DIGIT_BITS)) & (THR_DIGITS - 1)]++;
+  }
+  for (int p = 0; p < THR_PASSES; p++) {
+    const int shift = p * THR_DIGIT_BITS;
+    uint32_t *at = count[p];
+    if (at[(a[0].k >> shift) & (THR_DIGITS - 1)] == (uint32_t)n) continue; /* one digit for all */
+    uint32_t sum = 0;
+    for (int d = 0; d < THR_DIGITS; d++) {
+      uint32_t c = at[d];
+      at[d] = sum;
+      sum += c;
+    }
+    for (long i = 0; i < n; i++) b[at[(a[i].k >> shift) & (THR_DIGITS - 1)]++] = a[i];
+    THR_RADIX *t = a;
+    a = b;
+    b = t;
+  }
+  /* values the keys lost, read before y (which may be x) is written: into the spare array */
+  for (long i = 0; i < n; i++)
+    if (THTensor_(radixLossy)((THR_KEY)(a[i].k ^ flip)))
+      memcpy(&b[i].k, &x[(long)a[i].i * s], sizeof(real));
+  for (long i = 0; i < n; i++) {
+    THR_KEY k = (THR_KEY)(a[i].k ^ flip);
+    real v;
+    if (THTensor_(radixLossy)(k))
+      memcpy(&v, &b[i].k, sizeof v);
+    else
+      v = THTensor_(radixValue)(k);
+    y[i * ys] = v;
+    yi[i * yis] = (long)a[i].i + TH_INDEX_BASE;
+  }
+}
+
 /* Room for a slice of n pairs plus the merge buffer. */
 static THR_PAIR *THTensor_(newPairs)(long n)
 {
@@ -639,16 +765,23 @@ void THTensor_(sort)(THTensor *rt_, THLongTensor *ri_, THTensor *t, int dimensio
   THTensor_(checkDim)(t, dimension);
   int desc = descendingOrder != 0;
   long n = t->size[dimension];
-  THR_PAIR *buf = THTensor_(newPairs)(n), *tmp = buf + n;
+  int radix = n >= THR_RADIX_MIN && (unsigned long)n <= UINT32_MAX;
+  void *work = radix ? THAlloc((ptrdiff_t)THTensor_(radixBytes)(n)) : THTensor_(newPairs)(n);
+  THR_PAIR *buf = work, *tmp = buf + n;
   /* rt_ may be t (an in-place sort): each slice is read whole before it is written */
   THLongTensor *ri = THTensor_(indexTarget)(ri_, t);
   THTensor_(resizeAs)(rt_, t);
   THTensor_(resizeIndexAlong)(ri, t, dimension, n);
   TH_TENSOR_DIM_APPLY3(real, t, real, rt_, long, ri, dimension,
-    THTensor_(gatherPairs)(buf, t_data, t_size, t_stride);
-    THTensor_(mergeSort)(buf, tmp, t_size, desc);
-    THTensor_(scatterPairs)(buf, t_size, rt__data, rt__stride, ri_data, ri_stride););
-  THFree(buf);
+    if (radix) {
+      THTensor_(radixSort)(work, t_data, t_size, t_stride, desc, rt__data, rt__stride, ri_data,
+                           ri_stride);
+    } else {
+      THTensor_(gatherPairs)(buf, t_data, t_size, t_stride);
+      THTensor_(mergeSort)(buf, tmp, t_size, desc);
+      THTensor_(scatterPairs)(buf, t_size, rt__data, rt__stride, ri_data, ri_stride);
+    });
+  THFree(work);
   THTensor_(indexSettle)(ri_, ri);
 }
 
@@ -1245,3 +1378,11 @@ int THTensor_(logicalany)(THTensor *self)
 #undef THR_KERNEL
 #undef THR_ISNAN
 #undef THR_LT
+#undef THR_KEY
+#undef THR_RADIX
+#undef THR_KEY_BITS
+#undef THR_SIGN_BIT
+#undef THR_DIGIT_BITS
+#undef THR_DIGITS
+#undef THR_PASSES
+#undef THR_RADIX_MIN
