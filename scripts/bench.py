@@ -34,15 +34,19 @@ except ImportError:
     torch = None
 
 
-def best_time(fn: Callable[[], Any], repeat: int, number: int = 1) -> float:
-    """The best of `repeat` timings of `number` calls, per call, in seconds."""
-    fn()
-    best = float("inf")
+def best_times(fns: dict[str, Callable[[], Any]], repeat: int, number: int = 1) -> dict[str, float]:
+    """Per contender, the best of `repeat` timings of `number` calls, per call, in seconds. The
+    contenders take turns within each round, so that a slow spell of the machine (a neighbour on
+    the host, a frequency change) falls on all of them rather than on whoever ran then."""
+    for fn in fns.values():
+        fn()
+    best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / number)
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            best[name] = min(best[name], (time.perf_counter() - t0) / number)
     return best
 
 
@@ -67,7 +71,7 @@ class Bench:
 
     def add(self, name: str, dtype: str, fns: dict[str, Callable[[], Any] | None],
             nbytes: int = 0, repeat: int = 5, number: int = 1) -> None:
-        times = {k: best_time(f, repeat, number) for k, f in fns.items() if f is not None}
+        times = best_times({k: f for k, f in fns.items() if f is not None}, repeat, number)
         others = [t for k, t in times.items() if k != "torchbind"]
         row = {"workload": name, "dtype": dtype, "seconds": times,
                "ratio_vs_best": min(others) / times["torchbind"] if others else None}

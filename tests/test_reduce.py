@@ -103,10 +103,11 @@ def test_sum_wraps_and_accumulates():
     assert abs(float(np.asarray(r)[0]) - 1.001) < 1e-6
 
 
-@pytest.mark.parametrize("shape", [(301, 257), (5, 300, 33)])
+@pytest.mark.parametrize("shape", [(301, 257), (5, 300, 33), (7, 2100), (130, 1030)])
 def test_fast_paths_large(shape):
-    """Contiguous tensors take the tight-loop and row-accumulation paths; a transposed one runs
-    in memory order."""
+    """Contiguous tensors take the tight-loop and row-accumulation paths (four rows at a time,
+    blocks of columns, shared between threads above 100000 elements); a transposed one runs in
+    memory order."""
     import torchbind.double_tensor as D
     import torchbind.int_tensor as I
     x = np.random.default_rng(3).uniform(-1, 1, shape)

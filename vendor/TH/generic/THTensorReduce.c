@@ -310,13 +310,31 @@ TH_SIMD_CLONES static void THTensor_(foldRow)(uaccreal *acc, const real *row, lo
     for (long k = 0; k < m; k++) acc[k] *= (uaccreal)row[k];
 }
 
-/* Columns [k0, k1) of one outer slice: y[k] = fold of x[j * inner + k] over j < n. */
+/* acc[k] += the sum of four rows' row[k] (rows `inner` apart): a quarter of the running values'
+ * loads and stores. */
+TH_SIMD_CLONES static void THTensor_(foldRows4)(uaccreal *acc, const real *row, long inner, long m)
+{
+  const real *r0 = row, *r1 = row + inner, *r2 = r1 + inner, *r3 = r2 + inner;
+  for (long k = 0; k < m; k++)
+    acc[k] += ((uaccreal)r0[k] + (uaccreal)r1[k]) + ((uaccreal)r2[k] + (uaccreal)r3[k]);
+}
+
+/* Columns [k0, k1) of one outer slice: y[k] = fold of x[j * inner + k] over j < n, a block of
+ * columns at a time, so that their running values stay in L1 while the rows stream past. */
 static void THTensor_(foldColumns)(real *y, uaccreal *acc, const real *x, long n, long inner,
                                    long k0, long k1, int op, int divide)
 {
-  for (long k = k0; k < k1; k++) acc[k] = op == THR_SUM ? 0 : 1;
-  for (long j = 0; j < n; j++) THTensor_(foldRow)(acc + k0, x + j * inner + k0, k1 - k0, op);
-  for (long k = k0; k < k1; k++) y[k] = (real)(divide ? (accreal)acc[k] / n : (accreal)acc[k]);
+  const long block = 4096 / (long)sizeof(uaccreal) * 2; /* 8 KiB of running values */
+  for (long b0 = k0; b0 < k1; b0 += block) {
+    long b1 = k1 - b0 > block ? b0 + block : k1;
+    for (long k = b0; k < b1; k++) acc[k] = op == THR_SUM ? 0 : 1;
+    long j = 0;
+    if (op == THR_SUM)
+      for (; j + 4 <= n; j += 4)
+        THTensor_(foldRows4)(acc + b0, x + j * inner + b0, inner, b1 - b0);
+    for (; j < n; j++) THTensor_(foldRow)(acc + b0, x + j * inner + b0, b1 - b0, op);
+    for (long k = b0; k < b1; k++) y[k] = (real)(divide ? (accreal)acc[k] / n : (accreal)acc[k]);
+  }
 }
 
 /* Large reductions are shared out between threads: by outer slice (rows of t when the dimension
