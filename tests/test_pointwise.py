@@ -697,6 +697,34 @@ def test_every_table_function_of_this_area_is_exported():
     assert [w for w in wanted if w not in exported] == []
 
 
+@pytest.mark.parametrize("T", [FLOAT, DOUBLE], ids=["Float", "Double"])
+def test_exp_sigmoid_ulps_and_same_bits_on_every_path(T):
+    """exp and sigmoid have their own vectorised kernels: across exp's whole finite range, within
+    about 1 ulp (sigmoid 2.5: exp, an add and a divide) of a long double oracle, and the strided
+    path (scalar code) gives the bits of the contiguous one (SIMD clones)."""
+    if np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps:
+        pytest.skip("long double is double here: no oracle finer than the results")
+    dt = T.ELEMENT_TYPE.dtype
+    top = 88.7 if dt == np.float32 else 709.7
+    x = np.concatenate([np.linspace(-top - 15, top, 400_003), np.linspace(-2, 2, 100_001)])
+    x = x.astype(dt)
+    wide = x.astype(np.longdouble)
+    bits = f"u{dt.itemsize}"
+    sigmoid = 1 / (1 + np.exp(-wide))
+    for name, exact, ulps in (("exp", np.exp(wide), 1.1), ("sigmoid", sigmoid, 2.5)):
+        r = T.empty()
+        c(T, name)(r, T.from_numpy(x))
+        got = np.asarray(r).astype(np.longdouble)
+        normal = (exact >= np.finfo(dt).tiny) & (exact <= np.finfo(dt).max)
+        spacing = np.spacing(exact[normal].astype(dt)).astype(np.longdouble)
+        assert (np.abs(got[normal] - exact[normal]) / spacing).max() <= ulps, name
+        pair = np.stack([x, x], 1)
+        view = c(T, "newSelect")(T.from_numpy(pair), 1, 0)
+        rs = T.empty()
+        c(T, name)(rs, view)
+        np.testing.assert_array_equal(np.asarray(rs).view(bits), np.asarray(r).view(bits))
+
+
 def test_large_contiguous_threaded():
     """Past the OpenMP threshold (100000 elements) the flat loops may split across threads."""
     n = 300_001

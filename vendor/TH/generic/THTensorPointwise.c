@@ -118,27 +118,30 @@
  * results in the subnormal range round once, correctly. x is clamped first to where the answer
  * is surely +inf (or 0), which also keeps n small; NaN goes through the arithmetic as NaN. The
  * integer n comes from the bits of x / ln 2 + 1.5 * 2^(mantissa bits) (no float-to-int
- * conversion, which is undefined for NaN). No operation can be contracted or reordered (ISO C
- * mode), so every SIMD clone and the scalar code give the same bits. Within about 1 ulp. */
+ * conversion, which is undefined for NaN). The multiply-adds are written as fma: one rounding
+ * each, a third fewer instructions, and the same bits in every SIMD clone and in the scalar code
+ * (nothing else is contracted or reordered in ISO C mode); a CPU without FMA (x86 before 2013)
+ * runs the default clone, which gets them from libm, correct but several times slower. Within
+ * about 1 ulp. */
 static inline float THPointwise_expf(float x)
 {
   const float shifter = 0x1.8p23f;
   x = x > 88.8f ? 88.8f : x;
   x = x < -104.0f ? -104.0f : x;
-  float t = x * 1.44269504088896341f + shifter;
+  float t = fmaf(x, 1.44269504088896341f, shifter);
   float kf = t - shifter;
   uint32_t tb, sb;
   memcpy(&tb, &t, sizeof tb);
   memcpy(&sb, &shifter, sizeof sb);
   int32_t n = (int32_t)(tb - sb);
-  float r = x - kf * 0.693359375f;      /* ln 2 = 0x1.63p-1 (exact in kf * it) ... */
-  r = r - kf * -2.12194440e-4f;         /* ... + this */
+  float r = fmaf(kf, -0.693359375f, x); /* ln 2 = 0x1.63p-1 (exact in kf * it) ... */
+  r = fmaf(kf, 2.12194440e-4f, r);      /* ... + this */
   float q = 1.392692661402190648e-3f;
-  q = q * r + 8.363773874405573499e-3f;
-  q = q * r + 4.166655011030512444e-2f;
-  q = q * r + 1.666657338190084602e-1f;
-  q = q * r + 0.5f;
-  float p = 1.0f + (r + (r * r) * q);
+  q = fmaf(q, r, 8.363773874405573499e-3f);
+  q = fmaf(q, r, 4.166655011030512444e-2f);
+  q = fmaf(q, r, 1.666657338190084602e-1f);
+  q = fmaf(q, r, 0.5f);
+  float p = 1.0f + fmaf(r * r, q, r);
   int32_t n1 = n / 2, n2 = n - n1;      /* |n| <= 151: both halves are normal exponents */
   uint32_t b1 = (uint32_t)(n1 + 127) << 23, b2 = (uint32_t)(n2 + 127) << 23;
   float s1, s2;
@@ -152,25 +155,25 @@ static inline double THPointwise_exp(double x)
   const double shifter = 0x1.8p52;
   x = x > 709.8 ? 709.8 : x;
   x = x < -745.2 ? -745.2 : x;
-  double t = x * 1.44269504088896338700e+00 + shifter;
+  double t = fma(x, 1.44269504088896338700e+00, shifter);
   double kf = t - shifter;
   uint64_t tb, sb;
   memcpy(&tb, &t, sizeof tb);
   memcpy(&sb, &shifter, sizeof sb);
   int64_t n = (int64_t)(tb - sb);
-  double r = x - kf * 6.93147180369123816490e-01; /* ln 2, high 21 bits ... */
-  r = r - kf * 1.90821492927058770002e-10;        /* ... + the rest */
+  double r = fma(kf, -6.93147180369123816490e-01, x); /* ln 2, high 21 bits ... */
+  r = fma(kf, -1.90821492927058770002e-10, r);        /* ... + the rest */
   double q = 2.510134692835034019878844e-8;
-  q = q * r + 2.762133866914292380112564e-7;
-  q = q * r + 2.755726641861230370310709e-6;
-  q = q * r + 2.480151864139599358273675e-5;
-  q = q * r + 1.984126986438051329547047e-4;
-  q = q * r + 1.388888891893916778499382e-3;
-  q = q * r + 8.333333333329793499595376e-3;
-  q = q * r + 4.166666666662063858374340e-2;
-  q = q * r + 1.666666666666666753413095e-1;
-  q = q * r + 5.000000000000001127956642e-1;
-  double p = 1.0 + (r + (r * r) * q);
+  q = fma(q, r, 2.762133866914292380112564e-7);
+  q = fma(q, r, 2.755726641861230370310709e-6);
+  q = fma(q, r, 2.480151864139599358273675e-5);
+  q = fma(q, r, 1.984126986438051329547047e-4);
+  q = fma(q, r, 1.388888891893916778499382e-3);
+  q = fma(q, r, 8.333333333329793499595376e-3);
+  q = fma(q, r, 4.166666666662063858374340e-2);
+  q = fma(q, r, 1.666666666666666753413095e-1);
+  q = fma(q, r, 5.000000000000001127956642e-1);
+  double p = 1.0 + fma(r * r, q, r);
   int64_t n1 = n / 2, n2 = n - n1;      /* |n| <= 1076: both halves are normal exponents */
   uint64_t b1 = (uint64_t)(n1 + 1023) << 52, b2 = (uint64_t)(n2 + 1023) << 52;
   double s1, s2;
