@@ -23,7 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+# OpenBLAS's idle threads spin for about 2^28 cycles after each call, taking a core from whoever
+# runs next (measured: torchbind's dot 20% slower right after numpy's). 2^4 cycles puts them to
+# sleep at once, for numpy's OpenBLAS and ours alike, so that no contender pays for another's.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+PAUSE = 0.05  # seconds of idling before each timed single call (see best_times)
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench"
@@ -37,12 +43,17 @@ except ImportError:
 def best_times(fns: dict[str, Callable[[], Any]], repeat: int, number: int = 1) -> dict[str, float]:
     """Per contender, the best of `repeat` timings of `number` calls, per call, in seconds. The
     contenders take turns within each round, so that a slow spell of the machine (a neighbour on
-    the host, a frequency change) falls on all of them rather than on whoever ran then."""
+    the host, a frequency change) falls on all of them rather than on whoever ran then. Before
+    each timing of single calls the machine idles for PAUSE: a library's thread pool spins for a
+    while after a call (PyTorch's slowed the next contender's addmm by 60%), and no contender
+    should pay for another's."""
     for fn in fns.values():
         fn()
     best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
         for name, fn in fns.items():
+            if number == 1:
+                time.sleep(PAUSE)
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()
@@ -70,7 +81,7 @@ class Bench:
         self.rows: list[dict[str, Any]] = []
 
     def add(self, name: str, dtype: str, fns: dict[str, Callable[[], Any] | None],
-            nbytes: int = 0, repeat: int = 5, number: int = 1) -> None:
+            nbytes: int = 0, repeat: int = 9, number: int = 1) -> None:
         times = best_times({k: f for k, f in fns.items() if f is not None}, repeat, number)
         others = [t for k, t in times.items() if k != "torchbind"]
         row = {"workload": name, "dtype": dtype, "seconds": times,
@@ -189,14 +200,14 @@ def matrices(b: Bench) -> None:
         b.add(f"addmm {m}^3", dt, {
             "torchbind": lambda: mod.addmm(0, xr, 1, xp, xq, out=xr),
             "numpy": lambda: np.matmul(p, q, out=r),
-            "torch": (lambda: torch.mm(tp, tq, out=tr)) if T else None}, repeat=5)
+            "torch": (lambda: torch.mm(tp, tq, out=tr)) if T else None}, repeat=7)
     n = 1 << (18 if b.quick else 22)
     a = rng.standard_normal(n).astype(np.float32)
     x = F.from_numpy(a)
     ta = torch.from_numpy(a) if torch else None
     b.add(f"sort 2^{n.bit_length() - 1}", "float32", {
         "torchbind": lambda: F.sort(x, 0, 0), "numpy": lambda: np.sort(a),
-        "torch": (lambda: torch.sort(ta)) if torch else None}, repeat=3)
+        "torch": (lambda: torch.sort(ta)) if torch else None}, repeat=5)
 
 
 def chart(rows: list[dict[str, Any]], path: Path) -> bool:
