@@ -2,6 +2,9 @@
 #include <stdarg.h>
 #include <pthread.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 #include "THGeneral.h"
 #include "THGuard.h"
 #include "THParallel.h"
@@ -180,12 +183,30 @@ static int run_gc_handler(void)
   return 1;
 }
 
+/* Blocks of 4 MiB and more ask for transparent huge pages (as numpy does for its arrays, where
+ * the kernel gives them only on request): 512 times fewer page faults on first touch and TLB
+ * misses on every pass. Advice only: nothing changes where it is refused. */
+static void advise_huge(void *p, size_t size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (!p || size < ((size_t)4 << 20)) return;
+  uintptr_t page = 4096, begin = ((uintptr_t)p + page - 1) & ~(page - 1);
+  uintptr_t end = ((uintptr_t)p + size) & ~(page - 1);
+  if (end > begin) madvise((void *)begin, end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)size;
+#endif
+}
+
 /* 64-byte alignment for anything large enough to be vectorised, as upstream does. */
 static void *aligned_malloc(size_t size)
 {
   if (size < 5120) return malloc(size);
   void *p = NULL;
-  return posix_memalign(&p, 64, size) == 0 ? p : NULL;
+  if (posix_memalign(&p, 64, size) != 0) return NULL;
+  advise_huge(p, size);
+  return p;
 }
 
 void *THAlloc(ptrdiff_t size)
@@ -211,6 +232,7 @@ void *THRealloc(void *ptr, ptrdiff_t size)
   if (size < 0) THArgCheck(0, 2, "$ Torch: invalid memory size -- maybe an overflow?");
   void *p = realloc(ptr, (size_t)size);
   if (!p && run_gc_handler()) p = realloc(ptr, (size_t)size);
+  advise_huge(p, (size_t)size);
   if (!p)
     _THErrorKind(TH_ERR_MEMORY, __FILE__, __LINE__,
                  "$ Torch: not enough memory: you tried to reallocate %.2fGB. Buy new RAM!",
