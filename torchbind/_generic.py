@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from torchbind import _apitable, ffi
+from torchbind import _apitable, _examples, ffi
 from torchbind._types import TYPES, ElementType
 from torchbind.errors import THValueError
 from torchbind.file import read_1d
@@ -216,7 +216,8 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
     fn.__name__ = fn.__qualname__ = snake(name)
     fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
         "; returns the result tensor(s) (or writes into out=)." if outputs else
-        " (changes its tensor in place)." if proto.restype == "void" else ".")
+        " (changes its tensor in place)." if proto.restype == "void" else ".") + (
+        _examples.example(snake(name)) or "")
     return fn
 
 

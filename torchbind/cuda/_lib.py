@@ -212,7 +212,9 @@ def _make_state() -> int:
             raise RuntimeError("torchbind.cuda: the CUDA state was shut down at exit")
         if _state_error is not None:
             raise RuntimeError(_state_error)
-        s = THC.THCState_alloc()
+        s: int = THC.THCState_alloc()
+        if not s:
+            raise MemoryError("torchbind.cuda: THCState_alloc returned NULL")
         try:
             THC.THCudaInit(s)
         except THError as e:

@@ -222,7 +222,7 @@ class CudaTensor(CudaHandle):
 
     @property
     def ndim(self) -> int:
-        return max(self._struct().nDimension, 1)
+        return max(int(self._struct().nDimension), 1)
 
     def dim(self) -> int:
         return self.ndim
@@ -312,7 +312,7 @@ class CudaTensor(CudaHandle):
 
     def cpu(self) -> CpuTensor:
         """A CPU torchbind tensor of the same type and shape, holding a copy of the elements."""
-        out = _cpu_module(self.etype).empty(*self._dims())
+        out: CpuTensor = _cpu_module(self.etype).empty(*self._dims())
         if self.numel():
             getattr(_lib.THC, self.etype.fn("Tensor_copyCuda"))(_lib.state(), out, self)
         return out
