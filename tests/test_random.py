@@ -716,3 +716,15 @@ def test_null_generator_means_default():
     r = empty("Long")
     TH.THLongTensor_randperm(r, None, 8)
     assert sorted(arr(r).tolist()) == list(range(8))
+
+
+def test_module_alias_draw_needs_out():
+    """The module function draws as many samples as out= has elements; without out= it says so
+    (rather than drawing nothing into an empty tensor)."""
+    import torchbind.double_tensor as D
+    import torchbind.long_tensor as LT
+    J, q = D.multinomial_alias_setup(D.from_numpy(np.array([0.2, 0.0, 0.8])))
+    with pytest.raises(TypeError, match="out="):
+        D.multinomial_alias_draw(J, q)
+    draws = np.asarray(D.multinomial_alias_draw(J, q, out=LT.empty(1000)))
+    assert draws.shape == (1000,) and set(np.unique(draws)) <= {0, 2}

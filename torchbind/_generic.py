@@ -101,6 +101,8 @@ _OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
 _INDEX_INPUTS = {"index", "pivots", "J"}
 _INDEX_RESULT_FUNCTIONS = {"multinomial", "multinomialAliasDraw"}  # their `self` is indices
 _INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
+# Functions whose result's size is the request (as many draws as it has elements): out= needed.
+_SIZED_BY_OUT = {"multinomialAliasDraw"}
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,9 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             c_args[i] = conv(a)
         for count_pos, array_pos in array_count.items():
             c_args[count_pos] = len(args[[i for i, _ in inputs].index(array_pos)])
+        if out is None and name in _SIZED_BY_OUT:
+            raise TypeError(f"{snake(name)}() fills out= (as many draws as it has elements): "
+                            "pass out=, e.g. long_tensor.empty(n)")
         results = []
         given = out if isinstance(out, tuple) else (out,)
         for k, i in enumerate(sorted(outputs)):
