@@ -107,6 +107,16 @@ def _substitute(text: str, t: str, types: dict[str, tuple[str, str]]) -> str:
     return re.sub(r"\bTHStorage\b", f"TH{t}Storage", text)
 
 
+def parse_row(params: str, restype: str) -> tuple[bool, list[Param], str]:
+    """A table row's (variadic, parameter templates, return template): TH and THC rows share it."""
+    parts = _split_params(params)
+    variadic = bool(parts) and parts[-1] == "..."
+    if variadic:
+        parts = parts[:-1]
+    template = [_parse_param(p, i) for i, p in enumerate(parts)]
+    return variadic, template, re.sub(r"\s*\*", " *", restype.strip())
+
+
 def load(path: Path = TH_TABLE, types: dict[str, tuple[str, str]] = TH_TYPES) -> list[Prototype]:
     """Reads a TH table into one prototype per exported symbol, in table order."""
     protos: list[Prototype] = []
@@ -116,12 +126,7 @@ def load(path: Path = TH_TABLE, types: dict[str, tuple[str, str]] = TH_TYPES) ->
             continue
         symbol, restype, params, type_list = line.split("\t")[:4]
         generic = "<T>" in symbol
-        parts = _split_params(params)
-        variadic = bool(parts) and parts[-1] == "..."
-        if variadic:
-            parts = parts[:-1]
-        template = [_parse_param(p, i) for i, p in enumerate(parts)]
-        ret_template = re.sub(r"\s*\*", " *", restype.strip())
+        variadic, template, ret_template = parse_row(params, restype)
         for t in type_list.split(",") if generic else [None]:
             def sub(text: str, t: str | None = t) -> str:
                 return text if t is None else _substitute(text, t, types)
@@ -154,17 +159,20 @@ EXTENSION_SYMBOLS = (
 )
 
 
-def generate_rename(protos: list[Prototype]) -> str:
-    """THRename.h: inside the library every wrapped public name is NAME_impl."""
-    lines = [_HEADER, "#ifndef TH_RENAME_H", "#define TH_RENAME_H"]
+def generate_rename(protos: list[Prototype], prefix: str = "TH", header: str = _HEADER) -> str:
+    """THRename.h (or THCRename.h, with prefix THC): inside the library every wrapped public
+    name is NAME_impl."""
+    lines = [header, f"#ifndef {prefix}_RENAME_H", f"#define {prefix}_RENAME_H"]
     lines += [f"#define {p.symbol} {p.symbol}_impl" for p in protos if not p.variadic]
     lines.append("#endif")
     return "\n".join(lines) + "\n"
 
 
-def generate_exports(protos: list[Prototype], implemented: set[str]) -> str:
-    """THExports.c: each implemented public function as a guarded call of its _impl."""
-    out = [_HEADER, '#include "TH.h"', '#include "THGuard.h"', ""]
+def generate_exports(protos: list[Prototype], implemented: set[str], prefix: str = "TH",
+                     header: str = _HEADER) -> str:
+    """THExports.c (or THCExports.c, with prefix THC): each implemented public function as a
+    call of its _impl, guarded by the library's own TH_GUARDED_* (THC_GUARDED_*) macros."""
+    out = [header, f'#include "{prefix}.h"', f'#include "{prefix}Guard.h"', ""]
     for p in protos:
         if p.variadic or p.symbol not in implemented:
             continue
@@ -172,11 +180,17 @@ def generate_exports(protos: list[Prototype], implemented: set[str]) -> str:
         out.append(p.c_declaration(p.symbol + "_impl") + ";")
         out.append(p.c_declaration() + "\n{")
         if p.restype == "void":
-            out.append(f"  TH_GUARDED_VOID({call});")
+            out.append(f"  {prefix}_GUARDED_VOID({call});")
         else:
-            out.append(f"  TH_GUARDED_VALUE({p.restype}, {call});")
+            out.append(f"  {prefix}_GUARDED_VALUE({p.restype}, {call});")
         out.append("}\n")
     return "\n".join(out)
+
+
+def version_script(names: list[str]) -> str:
+    """A linker version script exporting exactly ``names``: both libraries hide the rest."""
+    body = "".join(f"    {n};\n" for n in names)
+    return f"{{\n  global:\n{body}  local: *;\n}};\n"
 
 
 def generate_version_script(protos: list[Prototype], implemented: set[str]) -> str:
@@ -184,8 +198,7 @@ def generate_version_script(protos: list[Prototype], implemented: set[str]) -> s
     functions and the extensions; everything else (the _impl functions, their SIMD clones'
     resolvers) stays local."""
     names = [p.symbol for p in protos if p.variadic or p.symbol in implemented]
-    body = "".join(f"    {n};\n" for n in [*names, *EXTENSION_SYMBOLS])
-    return f"{{\n  global:\n{body}  local: *;\n}};\n"
+    return version_script([*names, *EXTENSION_SYMBOLS])
 
 
 def defined_impls(nm: str, objects: list[str]) -> set[str]:

@@ -234,9 +234,11 @@ def raise_pending(where: str) -> None:
         raise BY_KIND.get(kind, THError)(f"{where}: {buf.value.decode(errors='replace')}")
 
 
-def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
-    """The Python callable for one C function: call, then check for a parked error."""
-    pending, argument_error = _pending, ctypes.ArgumentError
+def checked_call(symbol: str, cfunc: Any, pending: Any, raise_parked: Callable[[str], None],
+                 declaration: str) -> Callable[..., Any]:
+    """The Python callable for one C function: call, then check the library's parked-error
+    count ``pending`` (libTH and libTHC each have their own) and raise what it parked."""
+    argument_error = ctypes.ArgumentError
 
     def call(*args: Any) -> Any:
         try:
@@ -245,11 +247,17 @@ def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
             cls = ValueError if ": ValueError:" in f": {e}" else TypeError
             raise cls(f"{symbol}: {e}") from None
         if pending.value:
-            raise_pending(symbol)
+            raise_parked(symbol)
         return result
 
     call.__name__ = call.__qualname__ = symbol
-    call.__doc__ = "C: " + PROTOTYPES[symbol].c_declaration()
+    call.__doc__ = "C: " + declaration
+    return call
+
+
+def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
+    """The Python callable for one TH function: call, then check for a parked TH error."""
+    call = checked_call(symbol, cfunc, _pending, raise_pending, PROTOTYPES[symbol].c_declaration())
     call.cfunc = cfunc  # type: ignore[attr-defined]
     return call
 

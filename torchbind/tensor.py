@@ -47,10 +47,77 @@ def _index(i: Any, what: str = "index") -> int:
         raise TypeError(f"{what} must be an integer, not {type(i).__name__}") from None
 
 
+class TensorGeometry(Handle):
+    """Shape, strides and dimensions read from the THTensor struct: libTHC's tensors share its
+    layout, so the CPU :class:`Tensor` and the CUDA tensors both inherit this."""
+
+    __slots__ = ()
+    etype: ClassVar[ElementType]
+
+    def _struct(self) -> TensorStruct:
+        if not self._th_ptr:
+            raise ValueError(f"{self._th_struct} has been freed")
+        return TensorStruct.from_address(self._th_ptr)
+
+    def _dims(self) -> tuple[int, ...]:
+        s = self._struct()
+        return tuple(s.size[:s.nDimension])
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The sizes of the dimensions; ``(0,)`` for an empty tensor."""
+        return self._dims() or (0,)
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the size of one dimension."""
+        return self.shape if dim is None else self.shape[self._dim(dim)]
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """Element strides (numpy's are in bytes)."""
+        s = self._struct()
+        return tuple(s.stride[:s.nDimension]) or (1,)
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The strides, or the stride of one dimension, in elements."""
+        return self.strides if dim is None else self.strides[self._dim(dim)]
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions (1 for an empty tensor)."""
+        return max(int(self._struct().nDimension), 1)
+
+    def dim(self) -> int:
+        """Number of dimensions (1 for an empty tensor)."""
+        return self.ndim
+
+    def numel(self) -> int:
+        """Number of elements."""
+        dims = self._dims()
+        return int(np.prod(dims)) if dims else 0
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The numpy dtype of the elements."""
+        return self.etype.dtype
+
+    @property
+    def storage_offset(self) -> int:
+        """Offset of the first element in the storage, in elements."""
+        return int(self._struct().storageOffset)
+
+    def _dim(self, dim: Any, *, extra: int = 0) -> int:
+        d = _index(dim, "dimension")
+        n = self.ndim + extra
+        if not -n <= d < n:
+            raise IndexError(f"dimension {d} out of range for a {self.ndim}-d tensor")
+        return d + n if d < 0 else d
+
+
 _TT = TypeVar("_TT", bound="Tensor")
 
 
-class Tensor(Handle):
+class Tensor(TensorGeometry):
     """A TH tensor of one element type.
 
     ``numpy.asarray(t)`` shares its memory (strides included) and keeps it alive. An empty
@@ -138,57 +205,6 @@ class Tensor(Handle):
 
     # ---- geometry ----------------------------------------------------------------------
 
-    def _struct(self) -> TensorStruct:
-        if not self._th_ptr:
-            raise ValueError(f"{self._th_struct} has been freed")
-        return TensorStruct.from_address(self._th_ptr)
-
-    def _dims(self) -> tuple[int, ...]:
-        s = self._struct()
-        return tuple(s.size[:s.nDimension])
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The sizes of the dimensions; ``(0,)`` for an empty tensor."""
-        return self._dims() or (0,)
-
-    def size(self, dim: int | None = None) -> Any:
-        """The shape, or the size of one dimension."""
-        return self.shape if dim is None else self.shape[self._dim(dim)]
-
-    @property
-    def strides(self) -> tuple[int, ...]:
-        """Element strides (numpy's are in bytes)."""
-        s = self._struct()
-        return tuple(s.stride[:s.nDimension]) or (1,)
-
-    def stride(self, dim: int | None = None) -> Any:
-        """The strides, or the stride of one dimension, in elements."""
-        return self.strides if dim is None else self.strides[self._dim(dim)]
-
-    @property
-    def ndim(self) -> int:
-        """Number of dimensions (1 for an empty tensor)."""
-        return max(int(self._struct().nDimension), 1)
-
-    def dim(self) -> int:
-        """Number of dimensions (1 for an empty tensor)."""
-        return self.ndim
-
-    def numel(self) -> int:
-        """Number of elements."""
-        return int(np.prod(self._dims())) if self._dims() else 0
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The numpy dtype of the elements."""
-        return self.etype.dtype
-
-    @property
-    def storage_offset(self) -> int:
-        """Offset of the first element in the storage, in elements."""
-        return int(self._struct().storageOffset)
-
     def is_contiguous(self) -> bool:
         """Whether the elements are laid out in row-major order without gaps."""
         return bool(self._c("Tensor_isContiguous")(self))
@@ -197,13 +213,6 @@ class Tensor(Handle):
         """The storage under this tensor (shared, not copied); None for a fresh empty tensor."""
         ptr = self._struct().storage
         return self.storage_class(ptr, borrowed=True, owner=self._owner) if ptr else None
-
-    def _dim(self, dim: Any, *, extra: int = 0) -> int:
-        d = _index(dim, "dimension")
-        n = self.ndim + extra
-        if not -n <= d < n:
-            raise IndexError(f"dimension {d} out of range for a {self.ndim}-d tensor")
-        return d + n if d < 0 else d
 
     # ---- views (share memory) ----------------------------------------------------------
 

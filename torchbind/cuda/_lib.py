@@ -135,21 +135,9 @@ def declare(symbol: str) -> Any | None:
 
 
 def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
-    pending, argument_error = _pending, ctypes.ArgumentError
-
-    def call(*args: Any) -> Any:
-        try:
-            result = cfunc(*args)
-        except argument_error as e:
-            cls = ValueError if ": ValueError:" in f": {e}" else TypeError
-            raise cls(f"{symbol}: {e}") from None
-        if pending.value:
-            raise_pending(symbol)
-        return result
-
-    call.__name__ = call.__qualname__ = symbol
-    call.__doc__ = "C: " + PROTOTYPES[symbol].c_declaration()
-    return call
+    """The Python callable for one THC function: call, then check for a parked THC error."""
+    return ffi.checked_call(symbol, cfunc, _pending, raise_pending,
+                            PROTOTYPES[symbol].c_declaration())
 
 
 class _Namespace:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import importlib
-import operator
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
@@ -25,23 +24,15 @@ from torchbind._handle import Handle
 from torchbind._types import TYPES, ElementType
 from torchbind.cuda import _dlpack, _lib
 from torchbind.cuda._thcapi import BUILT_TYPES, cuda_name
+from torchbind.storage import StorageStruct
 from torchbind.tensor import Tensor as CpuTensor
-from torchbind.tensor import TensorStruct
+from torchbind.tensor import TensorGeometry, _index, _shape_arg
 
 
-class CudaStorageStruct(ctypes.Structure):
-    """The C layout of THCStorage (TH's, plus the device)."""
+class CudaStorageStruct(StorageStruct):
+    """The C layout of THCStorage: TH's (the base fields), then the device."""
 
-    _fields_ = [
-        ("data", ctypes.c_void_p),
-        ("size", ctypes.c_ssize_t),
-        ("refcount", ctypes.c_int),
-        ("flag", ctypes.c_char),
-        ("allocator", ctypes.c_void_p),
-        ("allocatorContext", ctypes.c_void_p),
-        ("view", ctypes.c_void_p),
-        ("device", ctypes.c_int),
-    ]
+    _fields_ = [("device", ctypes.c_int)]
 
 
 class CudaHandle(Handle):
@@ -63,23 +54,6 @@ class CudaHandle(Handle):
         lib = self._lib
         if ptr and not lib.closed():
             self._th_free(lib.state(), ptr)
-
-
-def _index(i: Any, what: str = "index") -> int:
-    try:
-        return operator.index(i)
-    except TypeError:
-        raise TypeError(f"{what} must be an integer, not {type(i).__name__}") from None
-
-
-def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    dims = tuple(_index(s, "size") for s in shape)
-    for s in dims:
-        if s < 0:
-            raise ValueError(f"negative size {s} in shape {dims}")
-    return dims
 
 
 def _cpu_module(etype: ElementType) -> Any:
@@ -139,7 +113,7 @@ class CudaStorage(CudaHandle):
 _TT = TypeVar("_TT", bound="CudaTensor")
 
 
-class CudaTensor(CudaHandle):
+class CudaTensor(CudaHandle, TensorGeometry):
     """A device tensor of one element type: the geometry is on the host, the data on the GPU.
 
     An empty tensor (no elements) has shape ``(0,)``, as in TH.
@@ -195,50 +169,6 @@ class CudaTensor(CudaHandle):
 
     # ---- geometry ----------------------------------------------------------------------
 
-    def _struct(self) -> TensorStruct:
-        if not self._th_ptr:
-            raise ValueError(f"{self._th_struct} has been freed")
-        return TensorStruct.from_address(self._th_ptr)
-
-    def _dims(self) -> tuple[int, ...]:
-        s = self._struct()
-        return tuple(s.size[:s.nDimension])
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self._dims() or (0,)
-
-    def size(self, dim: int | None = None) -> Any:
-        return self.shape if dim is None else self.shape[self._dim(dim)]
-
-    @property
-    def strides(self) -> tuple[int, ...]:
-        """Element strides."""
-        s = self._struct()
-        return tuple(s.stride[:s.nDimension]) or (1,)
-
-    def stride(self, dim: int | None = None) -> Any:
-        return self.strides if dim is None else self.strides[self._dim(dim)]
-
-    @property
-    def ndim(self) -> int:
-        return max(int(self._struct().nDimension), 1)
-
-    def dim(self) -> int:
-        return self.ndim
-
-    def numel(self) -> int:
-        dims = self._dims()
-        return int(np.prod(dims)) if dims else 0
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.etype.dtype
-
-    @property
-    def storage_offset(self) -> int:
-        return int(self._struct().storageOffset)
-
     @property
     def device(self) -> int:
         """The CUDA device the data is on (-1 for a tensor without storage)."""
@@ -259,13 +189,6 @@ class CudaTensor(CudaHandle):
     def storage(self) -> CudaStorage | None:
         ptr = self._struct().storage
         return self.storage_class(ptr, borrowed=True, owner=self._owner) if ptr else None
-
-    def _dim(self, dim: Any, *, extra: int = 0) -> int:
-        d = _index(dim, "dimension")
-        n = self.ndim + extra
-        if not -n <= d < n:
-            raise IndexError(f"dimension {d} out of range for a {self.ndim}-d tensor")
-        return d % n
 
     # ---- views (0-based, as numpy) -----------------------------------------------------
 
