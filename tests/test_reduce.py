@@ -374,8 +374,9 @@ def exact_order(x, desc=False):
 
 
 def test_sort_radix_special_values(T):
-    """Slices of 1024 values and more take the radix sort: extremes, both zeros and NaNs with
-    payloads come back bit for bit, ties in their original order, on a strided view and in place."""
+    """Slices of 2500 values take the radix sort (merge sort is below 32-96 values, by width):
+    extremes, both zeros and NaNs with payloads come back bit for bit, ties in their original
+    order, on a strided view and in place."""
     dt = T.ELEMENT_TYPE.dtype
     rng = np.random.default_rng(5)
     if dt.kind == "f":

@@ -176,14 +176,14 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
     def fn(*args: Any, out: Any = None, generator: Any = None) -> Any:
         if len(args) != len(inputs):
             raise TypeError(f"{snake(name)}() takes {len(inputs)} arguments ({len(args)} given)")
+        if out is None and name in _SIZED_BY_OUT:
+            raise TypeError(f"{snake(name)}() fills out= (as many draws as it has elements): "
+                            "pass out=, e.g. long_tensor.empty(n)")
         c_args: list[Any] = [None] * len(params)
         for (i, conv), a in zip(inputs, args, strict=True):
             c_args[i] = conv(a)
         for count_pos, array_pos in array_count.items():
             c_args[count_pos] = len(args[[i for i, _ in inputs].index(array_pos)])
-        if out is None and name in _SIZED_BY_OUT:
-            raise TypeError(f"{snake(name)}() fills out= (as many draws as it has elements): "
-                            "pass out=, e.g. long_tensor.empty(n)")
         results = []
         given = out if isinstance(out, tuple) else (out,)
         for k, i in enumerate(sorted(outputs)):

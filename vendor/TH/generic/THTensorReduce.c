@@ -324,7 +324,7 @@ TH_SIMD_CLONES static void THTensor_(foldRows4)(uaccreal *acc, const real *row, 
 static void THTensor_(foldColumns)(real *y, uaccreal *acc, const real *x, long n, long inner,
                                    long k0, long k1, int op, int divide)
 {
-  const long block = 4096 / (long)sizeof(uaccreal) * 2; /* 8 KiB of running values */
+  const long block = 8192 / (long)sizeof(uaccreal); /* 8 KiB of running values */
   for (long b0 = k0; b0 < k1; b0 += block) {
     long b1 = k1 - b0 > block ? b0 + block : k1;
     for (long k = b0; k < b1; k++) acc[k] = op == THR_SUM ? 0 : 1;
@@ -651,6 +651,9 @@ static void THTensor_(quickSelect)(THR_PAIR *a, THR_PAIR *tmp, long n, long k, i
 _Static_assert(sizeof(THR_KEY) == sizeof(real), "a radix key has the bits of a value");
 #define THR_KEY_BITS (8 * (int)sizeof(THR_KEY))
 #define THR_SIGN_BIT ((THR_KEY)1 << (THR_KEY_BITS - 1))
+/* what turns an integer's bits into its key and back: the sign bit, for signed types (char's
+ * sign is the platform's) */
+#define THR_INT_FLIP ((real)-1 < 0 ? THR_SIGN_BIT : (THR_KEY)0)
 /* Byte digits: a pass scatters into 256 places, few enough for L1 to keep their lines (11-bit
  * digits, one pass in four fewer, measured slower on 2^22 floats). */
 #define THR_DIGIT_BITS 8
@@ -670,7 +673,7 @@ static inline THR_KEY THTensor_(radixKey)(real v)
   memcpy(&u, &v, sizeof u);
   return (u & THR_SIGN_BIT) ? (THR_KEY)~u : (THR_KEY)(u | THR_SIGN_BIT);
 #else
-  return (THR_KEY)((THR_KEY)v ^ ((real)-1 < 0 ? THR_SIGN_BIT : 0));
+  return (THR_KEY)((THR_KEY)v ^ THR_INT_FLIP);
 #endif
 }
 
@@ -680,7 +683,7 @@ static inline real THTensor_(radixValue)(THR_KEY k)
 #if defined(TH_REAL_IS_FLOAT) || defined(TH_REAL_IS_DOUBLE)
   THR_KEY u = (k & THR_SIGN_BIT) ? (THR_KEY)(k ^ THR_SIGN_BIT) : (THR_KEY)~k;
 #else
-  THR_KEY u = (THR_KEY)(k ^ ((real)-1 < 0 ? THR_SIGN_BIT : 0));
+  THR_KEY u = (THR_KEY)(k ^ THR_INT_FLIP);
 #endif
   memcpy(&v, &u, sizeof v);
   return v;
@@ -1401,6 +1404,7 @@ int THTensor_(logicalany)(THTensor *self)
 #undef THR_RADIX
 #undef THR_KEY_BITS
 #undef THR_SIGN_BIT
+#undef THR_INT_FLIP
 #undef THR_DIGIT_BITS
 #undef THR_DIGITS
 #undef THR_PASSES
