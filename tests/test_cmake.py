@@ -59,7 +59,7 @@ def test_c_program_links_and_runs(plain_build, tmp_path):
                     f"-Wl,-rpath,{plain_build}"], check=True)
     out = subprocess.run([str(exe)], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["385.0 55.0", "0.0 2"]
-    assert "handler 2: invalid argument 2" in out.stderr
+    assert "handler 2: inconsistent tensor size" in out.stderr
 
 
 def test_python_on_the_plain_build(plain_build):

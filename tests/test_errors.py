@@ -144,7 +144,7 @@ def test_user_error_handler_is_called_and_we_still_raise():
     finally:
         ffi.TH.THSetErrorHandler(None, None)
         ffi.TH.THSetArgErrorHandler(None, None)
-    assert seen[0].startswith("arg 2: invalid argument 2")
+    assert seen[0].startswith("arg 2: inconsistent tensor size")  # no prefix: the handler's
     assert "LogSub" in seen[1]
 
 
@@ -206,3 +206,18 @@ def test_python_prechecks_for_a_library_that_would_exit():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["checked"] * 6
+
+
+def test_error_raisers_from_python_raise_and_never_format():
+    """The variadic raisers called through ffi: no abort (capture parks the error and the call
+    returns), and the message is text, never a printf format (a %n would write memory)."""
+    with pytest.raises(THError, match=r"%n%n%s%n at f\.c:1"):
+        ffi.TH._THError("f.c", 1, "%n%n%s%n")
+    with pytest.raises(ValueError, match=r"invalid argument 2: bad %d at g\.c:3"):
+        ffi.TH._THArgCheck("g.c", 3, 0, 2, "bad %d")
+    assert ffi.TH._THArgCheck("g.c", 3, 1, 2, "fine") is None
+    with pytest.raises(THError, match=r"Assertion `x' failed\. %n"):
+        ffi.TH._THAssertionFailed("h.c", 4, "x", "%n")
+    with pytest.raises(TypeError, match="plain text"):
+        ffi.TH._THError("f.c", 1, "%d", 5)
+    assert F.dot(F.ones(3), F.ones(3)) == 3.0

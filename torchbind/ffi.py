@@ -72,6 +72,11 @@ lib = ctypes.CDLL(str(LIBRARY_PATH))
 
 #: True for torchbind's own libTH, whose entry points park errors instead of exiting.
 CAPTURES_ERRORS = hasattr(lib, "THError_take")
+if CAPTURES_ERRORS:
+    # Our libTH behaves as upstream's (the default handler prints and ends the process) for hosts
+    # that do not ask otherwise; torchbind asks to have errors parked, to raise them as exceptions.
+    lib.THError_setCapture.argtypes = [ctypes.c_int]
+    lib.THError_setCapture(1)
 
 
 # ---- C types -------------------------------------------------------------------------------
@@ -257,9 +262,30 @@ def checked_call(symbol: str, cfunc: Any, pending: Any, raise_parked: Callable[[
 
 def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
     """The Python callable for one TH function: call, then check for a parked TH error."""
-    call = checked_call(symbol, cfunc, _pending, raise_pending, PROTOTYPES[symbol].c_declaration())
+    proto = PROTOTYPES[symbol]
+    call = checked_call(symbol, cfunc, _pending, raise_pending, proto.c_declaration())
+    if proto.variadic:
+        call = _literal_format(proto, call)
     call.cfunc = cfunc  # type: ignore[attr-defined]
     return call
+
+
+def _literal_format(proto: _apitable.Prototype, call: Callable[..., Any]) -> Callable[..., Any]:
+    """The variadic raisers (_THError, _THArgCheck, _THAssertionFailed) from Python: their format
+    parameter is taken as plain text, passed as the argument of a "%s" format, so that no string
+    from Python is ever interpreted as a printf format (a "%n" would write through memory)."""
+    n = len(proto.params)
+
+    def literal(*args: Any) -> Any:
+        if len(args) != n:
+            raise TypeError(f"{proto.symbol}() takes {n} arguments ({len(args)} given): its "
+                            f"message is plain text, not a format with arguments")
+        *head, text = args
+        return call(*head, b"%s", text.encode() if isinstance(text, str) else text)
+
+    literal.__name__ = literal.__qualname__ = proto.symbol
+    literal.__doc__ = call.__doc__
+    return literal
 
 
 # ---- the namespace of functions ------------------------------------------------------------
@@ -275,9 +301,10 @@ def declare(symbol: str) -> Any | None:
         cfunc = getattr(lib, symbol)
     except AttributeError:
         return None
-    if not proto.variadic:
-        cfunc.argtypes = [ctypes_type(p.ctype, template=p.template, nullable=_nullable(proto, p))
-                          for p in proto.params]
+    cfunc.argtypes = [ctypes_type(p.ctype, template=p.template, nullable=_nullable(proto, p))
+                      for p in proto.params]
+    if proto.variadic:  # the error raisers: one more char * (see _literal_format)
+        cfunc.argtypes.append(ctypes.c_char_p)
     cfunc.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
     return cfunc
 

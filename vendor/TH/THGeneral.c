@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <malloc.h>
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -37,32 +38,59 @@ static THHandlers current_handlers(void)
   return h;
 }
 
-/* Parks the message for THError_take and unwinds to the entry point. Upstream's default handler
- * exits the process; ours never does while an entry point is on the stack. A handler that the
- * user installed is called first: upstream code cannot continue after an error, so when it
- * returns we unwind all the same. */
-static void __attribute__((noreturn)) raise_error(int kind, const char *msg, int argNumber)
+/* Capture: torchbind's extension (THError_setCapture). A host that asked for it gets every error
+ * parked for THError_take and a return from the entry point; any other host (a C program, Lua
+ * Torch7) gets upstream's behaviour: its handler is called, and without one the default handler
+ * prints the message and ends the process. */
+static int capture_on = 0;
+
+int THError_setCapture(int on)
 {
+  return __atomic_exchange_n(&capture_on, on ? 1 : 0, __ATOMIC_SEQ_CST);
+}
+
+/* Upstream's default handlers: message on stdout, process ends with status -1. */
+static void __attribute__((noreturn)) default_handler(int kind, const char *msg, int argNumber)
+{
+  if (kind == TH_ERR_ARG) printf("$ Invalid argument %d: %s\n", argNumber, msg);
+  else printf("$ Error: %s\n", msg);
+  fflush(stdout);
+  exit(-1);
+}
+
+static void park(int kind, const char *msg, int argNumber)
+{
+  THErrorState *st = &THErrorState_tls;
+  if (st->kind == TH_ERR_NONE) __atomic_add_fetch(&THErrorPendingCount, 1, __ATOMIC_SEQ_CST);
+  st->kind = kind;
+  if (kind == TH_ERR_ARG) snprintf(st->msg, sizeof st->msg, "invalid argument %d: %s", argNumber, msg);
+  else snprintf(st->msg, sizeof st->msg, "%s", msg);
+}
+
+/* Reports an error. The handler (a user's, or the default when nothing captures) runs outside
+ * the entry point's guard: errors of the calls it makes stay inside those calls, and a handler
+ * that never returns (Lua's, which unwinds to its pcall) leaves no stale jump buffer behind.
+ * When the handler returns, an entry point unwinds with the error parked (library code never
+ * continues after an error); a direct call from outside (_THError ...) returns to its caller,
+ * as upstream's does. */
+static void report(int kind, const char *msg, int argNumber)
+{
+  THErrorState *st = &THErrorState_tls;
+  jmp_buf *landing = st->landing;
+  st->landing = NULL;
   THHandlers h = current_handlers();
   if (kind == TH_ERR_ARG && h.arg) h.arg(argNumber, msg, h.arg_data);
   else if (kind != TH_ERR_ARG && h.error) h.error(msg, h.error_data);
-
-  THErrorState *st = &THErrorState_tls;
-  if (!st->landing) {
-    fprintf(stderr, "TH error outside any entry point: %s\n", msg);
-    abort();
-  }
-  if (st->kind == TH_ERR_NONE) __atomic_add_fetch(&THErrorPendingCount, 1, __ATOMIC_SEQ_CST);
-  st->kind = kind;
-  if (msg != st->msg) snprintf(st->msg, sizeof st->msg, "%s", msg);
-  jmp_buf *landing = st->landing;
-  st->landing = NULL;
-  longjmp(*landing, 1);
+  else if (!__atomic_load_n(&capture_on, __ATOMIC_SEQ_CST)) default_handler(kind, msg, argNumber);
+  park(kind, msg, argNumber);
+  if (landing) longjmp(*landing, 1);
 }
 
 static void format_message(char *buf, size_t len, const char *file, int line, const char *fmt,
                            va_list args)
 {
+  const char *ours = strstr(file, "vendor/TH"); /* no build machine's directories in messages */
+  if (ours) file = ours;
   int n = vsnprintf(buf, len, fmt, args);
   if (n >= 0 && (size_t)n < len) snprintf(buf + n, len - (size_t)n, " at %s:%d", file, line);
 }
@@ -74,29 +102,17 @@ void _THError(const char *file, const int line, const char *fmt, ...)
   va_start(args, fmt);
   format_message(msg, sizeof msg, file, line, fmt, args);
   va_end(args);
-  raise_error(TH_ERR_RUNTIME, msg, 0);
-}
-
-void _THErrorKind(int kind, const char *file, int line, const char *fmt, ...)
-{
-  char msg[TH_ERROR_MSG_LEN];
-  va_list args;
-  va_start(args, fmt);
-  format_message(msg, sizeof msg, file, line, fmt, args);
-  va_end(args);
-  raise_error(kind, msg, 0);
+  report(TH_ERR_RUNTIME, msg, 0);
 }
 
 void _THAssertionFailed(const char *file, const int line, const char *exp, const char *fmt, ...)
 {
   char extra[TH_ERROR_MSG_LEN / 2];
-  char msg[TH_ERROR_MSG_LEN];
   va_list args;
   va_start(args, fmt);
   vsnprintf(extra, sizeof extra, fmt, args);
   va_end(args);
-  snprintf(msg, sizeof msg, "Assertion `%s' failed. %s at %s:%d", exp, extra, file, line);
-  raise_error(TH_ERR_RUNTIME, msg, 0);
+  _THError(file, line, "Assertion `%s' failed. %s", exp, extra);
 }
 
 void _THArgCheck(const char *file, int line, int condition, int argNumber, const char *fmt, ...)
@@ -107,9 +123,37 @@ void _THArgCheck(const char *file, int line, int condition, int argNumber, const
   va_start(args, fmt);
   format_message(msg, sizeof msg, file, line, fmt, args);
   va_end(args);
-  char full[TH_ERROR_MSG_LEN];
-  snprintf(full, sizeof full, "invalid argument %d: %s", argNumber, msg);
-  raise_error(TH_ERR_ARG, full, argNumber);
+  report(TH_ERR_ARG, msg, argNumber);
+}
+
+/* Inside the library: the same report, but it never returns. Library code only runs under an
+ * entry point's guard, so report() always unwinds; should it return all the same (a kernel
+ * raising on a worker thread), continuing would be undefined, so the process stops. */
+static void __attribute__((noreturn)) raise_from_library(int kind, int argNumber, const char *msg)
+{
+  report(kind, msg, argNumber);
+  fprintf(stderr, "TH: error outside any entry point: %s\n", msg);
+  abort();
+}
+
+void _THErrorKind(int kind, const char *file, int line, const char *fmt, ...)
+{
+  char msg[TH_ERROR_MSG_LEN];
+  va_list args;
+  va_start(args, fmt);
+  format_message(msg, sizeof msg, file, line, fmt, args);
+  va_end(args);
+  raise_from_library(kind, 0, msg);
+}
+
+void _THArgError(int argNumber, const char *file, int line, const char *fmt, ...)
+{
+  char msg[TH_ERROR_MSG_LEN];
+  va_list args;
+  va_start(args, fmt);
+  format_message(msg, sizeof msg, file, line, fmt, args);
+  va_end(args);
+  raise_from_library(TH_ERR_ARG, argNumber, msg);
 }
 
 int THError_take(char *msg, size_t len)
@@ -153,34 +197,50 @@ void THSetDefaultArgErrorHandler(THArgErrorHandlerFunction new_handler, void *da
 
 /* ---- memory ---------------------------------------------------------------------------- */
 
-static void (*gc_handler)(void *) = NULL;
-static void *gc_data = NULL;
-static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The garbage-collector hook, as upstream: per thread. A host with a garbage collector (Lua) is
+ * asked to collect when an allocation fails (then it is retried), and when the memory TH holds
+ * grows past a soft limit (300 MB at first, raised by 40% whenever a collection frees too little). */
+static _Thread_local void (*gc_handler)(void *);
+static _Thread_local void *gc_data;
+static ptrdiff_t heap_size;                         /* bytes held, all threads: atomic */
+static _Thread_local ptrdiff_t heap_delta;          /* this thread's change not yet added */
+static _Thread_local ptrdiff_t heap_softmax = 300000000;
+#define TH_HEAP_BATCH 1000000                       /* add to heap_size in steps of 1 MB */
 
 void THSetGCHandler(void (*torchGCHandlerFunction)(void *data), void *data)
 {
-  pthread_mutex_lock(&gc_lock);
   gc_handler = torchGCHandlerFunction;
   gc_data = data;
-  pthread_mutex_unlock(&gc_lock);
 }
 
-/* Upstream tracks heap size to trigger Lua's GC; with no GC to drive, this only runs the handler
- * when memory runs out (see THAlloc). */
+static ptrdiff_t heap_apply_delta(void)
+{
+  ptrdiff_t now = __atomic_add_fetch(&heap_size, heap_delta, __ATOMIC_SEQ_CST);
+  heap_delta = 0;
+  return now;
+}
+
 void THHeapUpdate(ptrdiff_t size)
 {
-  (void)size;
+  heap_delta += size;
+  if (heap_delta < TH_HEAP_BATCH && heap_delta > -TH_HEAP_BATCH) return;
+  ptrdiff_t now = heap_apply_delta();
+  if (size > 0 && gc_handler && now > heap_softmax) {
+    gc_handler(gc_data);
+    if (heap_apply_delta() > heap_softmax / 10 * 8) heap_softmax += heap_softmax / 10 * 4;
+  }
 }
 
 static int run_gc_handler(void)
 {
-  pthread_mutex_lock(&gc_lock);
-  void (*h)(void *) = gc_handler;
-  void *d = gc_data;
-  pthread_mutex_unlock(&gc_lock);
-  if (!h) return 0;
-  h(d);
+  if (!gc_handler) return 0;
+  gc_handler(gc_data);
   return 1;
+}
+
+static ptrdiff_t usable_size(void *p)
+{
+  return p ? (ptrdiff_t)malloc_usable_size(p) : 0;
 }
 
 /* Blocks of 4 MiB and more ask for transparent huge pages (as numpy does for its arrays, where
@@ -215,6 +275,7 @@ void *THAlloc(ptrdiff_t size)
   if (size == 0) return NULL;
   void *p = aligned_malloc((size_t)size);
   if (!p && run_gc_handler()) p = aligned_malloc((size_t)size);
+  THHeapUpdate(usable_size(p));
   if (!p)
     _THErrorKind(TH_ERR_MEMORY, __FILE__, __LINE__,
                  "$ Torch: not enough memory: you tried to allocate %.2fGB. Buy new RAM!",
@@ -230,8 +291,10 @@ void *THRealloc(void *ptr, ptrdiff_t size)
     return NULL;
   }
   if (size < 0) THArgCheck(0, 2, "$ Torch: invalid memory size -- maybe an overflow?");
+  ptrdiff_t old = usable_size(ptr);
   void *p = realloc(ptr, (size_t)size);
   if (!p && run_gc_handler()) p = realloc(ptr, (size_t)size);
+  if (p) THHeapUpdate(usable_size(p) - old);
   advise_huge(p, (size_t)size);
   if (!p)
     _THErrorKind(TH_ERR_MEMORY, __FILE__, __LINE__,
@@ -242,6 +305,7 @@ void *THRealloc(void *ptr, ptrdiff_t size)
 
 void THFree(void *ptr)
 {
+  THHeapUpdate(-usable_size(ptr));
   free(ptr);
 }
 

@@ -64,14 +64,19 @@ enum {
   TH_ERR_NOTFOUND = 7  /* a file does not exist */
 };
 
+/* Upstream's raisers: they call the thread's handler (or the default one, which prints and ends
+ * the process) and return to the caller when a handler returns. */
 TH_EXPORT void _THError(const char *file, const int line, const char *fmt, ...)
-    __attribute__((noreturn, format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 TH_EXPORT void _THAssertionFailed(const char *file, const int line, const char *exp, const char *fmt, ...)
-    __attribute__((noreturn, format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 TH_EXPORT void _THArgCheck(const char *file, int line, int condition, int argNumber, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-/* Not in upstream: raise an error of a given kind (see TH_ERR_*). */
+/* Not in upstream: what the library itself raises with. They report as the above, then unwind to
+ * the entry point; they never return. */
 TH_EXPORT void _THErrorKind(int kind, const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 4, 5)));
+TH_EXPORT void _THArgError(int argNumber, const char *file, int line, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 4, 5)));
 
 TH_API void THSetErrorHandler(THErrorHandlerFunction new_handler, void *data);
@@ -83,6 +88,9 @@ TH_API void THSetDefaultArgErrorHandler(THArgErrorHandlerFunction new_handler, v
  * THError_take hands the parked message to the caller. THErrorPendingCount > 0 means some thread
  * has one parked, so a binding can test one integer after each call instead of calling in. */
 TH_EXPORT int THError_take(char *msg, size_t len);
+/* Not in upstream: a host that takes errors itself (torchbind) switches capture on; with capture,
+ * an error with no handler is parked instead of ending the process. Returns the previous setting. */
+TH_EXPORT int THError_setCapture(int on);
 TH_EXPORT volatile long THErrorPendingCount;
 
 TH_API void *THAlloc(ptrdiff_t size);
@@ -100,13 +108,23 @@ TH_API double THLog1p(const double x);
 TH_API double THExpMinusApprox(const double x);
 TH_API THDescBuff _THSizeDesc(const long *size, const long ndim);
 
+#ifdef TH_IMPL /* the library's own code never continues after an error */
+#define THError(...) _THErrorKind(TH_ERR_RUNTIME, __FILE__, __LINE__, __VA_ARGS__)
+#define THArgCheck(COND, ARG, ...) \
+  do {                               \
+    if (!(COND)) _THArgError((ARG), __FILE__, __LINE__, __VA_ARGS__); \
+  } while (0)
+#define THAssertFailed_(EXP, ...) _THErrorKind(TH_ERR_RUNTIME, __FILE__, __LINE__, "Assertion `%s' failed.", EXP)
+#else /* as upstream's header: for code that uses the library */
 #define THError(...) _THError(__FILE__, __LINE__, __VA_ARGS__)
 #define THArgCheck(COND, ARG, ...) _THArgCheck(__FILE__, __LINE__, (COND), (ARG), __VA_ARGS__)
+#define THAssertFailed_(EXP, ...) _THAssertionFailed(__FILE__, __LINE__, EXP, __VA_ARGS__)
+#endif
 #define THArgCheckWithCleanup(COND, CLEANUP, ARG, ...) \
   do {                                                   \
     if (!(COND)) {                                       \
       CLEANUP;                                           \
-      _THArgCheck(__FILE__, __LINE__, 0, (ARG), __VA_ARGS__); \
+      THArgCheck(0, (ARG), __VA_ARGS__);                 \
     }                                                    \
   } while (0)
 #define THIndexError(...) _THErrorKind(TH_ERR_INDEX, __FILE__, __LINE__, __VA_ARGS__)
@@ -119,11 +137,11 @@ TH_API THDescBuff _THSizeDesc(const long *size, const long ndim);
 #define THNotFoundError(...) _THErrorKind(TH_ERR_NOTFOUND, __FILE__, __LINE__, __VA_ARGS__)
 #define THAssert(exp)                                               \
   do {                                                              \
-    if (!(exp)) _THAssertionFailed(__FILE__, __LINE__, #exp, "%s", ""); \
+    if (!(exp)) THAssertFailed_(#exp, "%s", ""); \
   } while (0)
 #define THAssertMsg(exp, ...)                                                \
   do {                                                                       \
-    if (!(exp)) _THAssertionFailed(__FILE__, __LINE__, #exp, __VA_ARGS__); \
+    if (!(exp)) THAssertFailed_(#exp, __VA_ARGS__); \
   } while (0)
 
 #endif

@@ -1,4 +1,4 @@
-/* THHalf: float <-> half with round-to-nearest-even, infinities and NaN kept. */
+/* THHalf: float <-> half with round-to-nearest-even; infinities kept, NaN as upstream's one NaN. */
 #include <stdint.h>
 #include "THHalf.h"
 
@@ -10,7 +10,7 @@ void TH_float2halfbits(float *src, unsigned short *dest)
   uint32_t absx = x & 0x7fffffffu;
   uint16_t h;
   if (absx >= 0x7f800000u) {                  /* inf or NaN */
-    h = (uint16_t)(sign | 0x7c00u | (absx > 0x7f800000u ? 0x200u | ((absx >> 13) & 0x3ffu) : 0));
+    h = (uint16_t)(absx > 0x7f800000u ? 0x7fffu : sign | 0x7c00u); /* every NaN: 0x7fff, as upstream */
   } else if (absx >= 0x477ff000u) {           /* rounds to beyond the largest half */
     h = (uint16_t)(sign | 0x7c00u);
   } else if (absx < 0x38800000u) {            /* subnormal half, or zero */
@@ -53,8 +53,8 @@ void TH_halfbits2float(unsigned short *src, float *dest)
       }
       x = sign | (e << 23) | ((m & 0x3ffu) << 13);
     }
-  } else if (e == 31) {
-    x = sign | 0x7f800000u | (m << 13);
+  } else if (e == 31) {                      /* every NaN: 0x7fffffff, as upstream */
+    x = m ? 0x7fffffffu : sign | 0x7f800000u;
   } else {
     x = sign | ((e + 112u) << 23) | (m << 13);
   }

@@ -48,19 +48,20 @@ static void append(THMemoryFile *mf, const void *bytes, size_t len)
 
 /* ---- reading --------------------------------------------------------------------------- */
 
-/* Parses one number at the position, as fscanf would. The text is copied into a small buffer
- * first: sscanf on the storage itself would measure the whole rest of it at every call. */
+/* Parses one number: the next whitespace-delimited token, whatever its length, as upstream reads
+ * it. The position moves only past a number read (a failed read leaves it where it was, as
+ * upstream's does); the token is copied out, so parsing never measures the rest of the file. */
 static int scan_elem(THMemoryFile *mf, int type, void *data, size_t i)
 {
   const char *s = mf->storage->data;
   size_t pos = mf->position;
   while (pos < mf->size && isspace((unsigned char)s[pos])) pos++;
-  mf->position = pos;
-
-  char buf[256];
-  size_t k = THMin(mf->size - pos, sizeof buf - 1);
-  memcpy(buf, s + pos, k);
-  buf[k] = '\0';
+  size_t end = pos;
+  while (end < mf->size && s[end] && !isspace((unsigned char)s[end])) end++;
+  char small[256];
+  char *buf = end - pos < sizeof small ? small : THAlloc((ptrdiff_t)(end - pos) + 1);
+  memcpy(buf, s + pos, end - pos);
+  buf[end - pos] = '\0';
   int used = 0, ok = 0;
   float x;
   switch (type) {
@@ -74,7 +75,8 @@ static int scan_elem(THMemoryFile *mf, int type, void *data, size_t i)
     if (ok) ((THHalf *)data)[i] = TH_float2half(x);
     break;
   }
-  if (ok) mf->position += (size_t)used;
+  if (buf != small) THFree(buf);
+  if (ok) mf->position = pos + (size_t)used;
   return ok;
 }
 

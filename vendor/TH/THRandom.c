@@ -155,6 +155,7 @@ THGenerator *THGenerator_new(void)
     THError("THGenerator_new: could not initialise the generator's mutex");
   }
   state_reset(&gen->gen_state);
+  state_seed(&gen->gen_state, entropy_seed()); /* seeded at birth, as upstream: isValid is 1 */
   return gen;
 }
 

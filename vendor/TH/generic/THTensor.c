@@ -68,12 +68,17 @@ THDescBuff THTensor_(sizeDesc)(const THTensor *tensor)
   return _THSizeDesc(tensor->size, tensor->nDimension);
 }
 
+/* Upstream's exact text, its literal "torch.xTensor" included (its macro stringifies the letter
+ * x, not the type): "torch.xTensor of size 2x3", cut with "..." at the buffer's end. */
 THDescBuff THTensor_(desc)(const THTensor *tensor)
 {
+  const int L = TH_DESC_BUFF_LEN;
   THDescBuff buf;
-  THDescBuff size = THTensor_(sizeDesc)(tensor);
-  snprintf(buf.str, TH_DESC_BUFF_LEN, "torch.%sTensor of size %s", TH_STRINGIFY(Real),
-           size.str);
+  int n = snprintf(buf.str, L, "torch.xTensor of size ");
+  for (int i = 0; i < tensor->nDimension && n < L; i++)
+    n += snprintf(buf.str + n, (size_t)(L - n), "%ld%s", tensor->size[i],
+                  i + 1 < tensor->nDimension ? "x" : "");
+  if (n >= L) snprintf(buf.str + L - 4, 4, "...");
   return buf;
 }
 
@@ -104,19 +109,15 @@ THTensor *THTensor_(newWithTensor)(THTensor *tensor)
   return self;
 }
 
-/* Checks a size/stride pair of long storages before anything is allocated. */
+/* Checks a size/stride pair of long storages before anything is allocated. As upstream, a size
+ * list ends at its first entry <= 0 (Lua Torch7 pads its size storages with -1), and a negative
+ * stride means "contiguous". */
 static void THTensor_(checkGeometry)(THLongStorage *size, THLongStorage *stride, int arg)
 {
-  if (size) THArgCheck(size->size <= TH_MAX_DIM, arg, "too many dimensions (%td)", size->size);
   if (size && stride)
     THArgCheck(size->size == stride->size, arg + 1, "inconsistent size (%td) and stride (%td)",
                size->size, stride->size);
-  if (size)
-    for (ptrdiff_t d = 0; d < size->size; d++)
-      THArgCheck(size->data[d] >= 0, arg, "negative size %ld in dimension %td", size->data[d],
-                 d + TH_INDEX_BASE);
 }
-
 THTensor *THTensor_(newWithStorage)(THStorage *storage, ptrdiff_t storageOffset, THLongStorage *size,
                                     THLongStorage *stride)
 {
@@ -128,22 +129,13 @@ THTensor *THTensor_(newWithStorage)(THStorage *storage, ptrdiff_t storageOffset,
   return self;
 }
 
-/* The fixed-arity forms: a size of -1 means "no such dimension", as upstream. */
-static int THTensor_(countDims)(int n, const long *size)
-{
-  int d = 0;
-  while (d < n && size[d] >= 0) d++;
-  return d;
-}
-
+/* The fixed-arity forms: the dimensions end at the first size <= 0 (resizeNd), as upstream. */
 static THTensor *THTensor_(newWithStorageNd)(THStorage *storage, ptrdiff_t offset, int n, long *size,
                                              long *stride)
 {
   THArgCheck(offset >= 0, 2, "negative storage offset %td", offset);
-  for (int d = THTensor_(countDims)(n, size); d < n; d++)
-    THArgCheck(size[d] == -1, 3 + 2 * d, "negative size %ld", size[d]);
   THTensor *self = THTensor_(alloc)();
-  THTensor_(setStorageNd)(self, storage, offset, THTensor_(countDims)(n, size), size, stride);
+  THTensor_(setStorageNd)(self, storage, offset, n, size, stride);
   return self;
 }
 
@@ -319,10 +311,13 @@ static void THTensor_(expandGeometry)(long *outSize, long *outStride, const THTe
                  i + TH_INDEX_BASE);
       outSize[i] = target == -1 ? have : target;
       outStride[i] = have == 1 && outSize[i] != 1 ? 0 : tensor->stride[t];
-    } else {
+    } else { /* a new leading dimension: as upstream, stride 0 unless its size is 1 */
       THArgCheck(target > 0, 2, "invalid size %ld for a new leading dimension", target);
       outSize[i] = target;
       outStride[i] = 0;
+      if (target == 1)
+        THArgCheck(!__builtin_mul_overflow(outSize[i + 1], outStride[i + 1], &outStride[i]), 2,
+                   "size overflows");
     }
   }
 }
@@ -370,11 +365,10 @@ void THTensor_(expandNd)(THTensor **rets, THTensor **ops, int count)
 
 void THTensor_(resizeNd)(THTensor *self, int nDimension, long *size, long *stride)
 {
-  THArgCheck(nDimension >= 0 && nDimension <= TH_MAX_DIM, 2, "invalid number of dimensions %d",
-             nDimension);
   /* As upstream: the dimensions end at the first size that is not positive. */
   int nd = 0;
-  while (nd < nDimension && size[nd] > 0) nd++;
+  while (nd < nDimension && nd <= TH_MAX_DIM && size[nd] > 0) nd++;
+  THArgCheck(nd <= TH_MAX_DIM, 2, "too many dimensions (more than %d)", TH_MAX_DIM);
   int same = nd == self->nDimension;
   for (int d = 0; same && d < nd; d++)
     same = self->size[d] == size[d] && (!stride || stride[d] < 0 || self->stride[d] == stride[d]);
@@ -412,14 +406,6 @@ void THTensor_(resizeNd)(THTensor *self, int nDimension, long *size, long *strid
   }
 }
 
-/* The fixed-arity resizes reject negative sizes (-1 is only a filler in upstream's own calls). */
-static void THTensor_(resizeChecked)(THTensor *self, int n, long *size)
-{
-  for (int d = 0; d < n; d++)
-    THArgCheck(size[d] >= 0, d + 2, "negative size %ld in dimension %d", size[d], d + TH_INDEX_BASE);
-  THTensor_(resizeNd)(self, n, size, NULL);
-}
-
 void THTensor_(resize)(THTensor *self, THLongStorage *size, THLongStorage *stride)
 {
   THArgCheck(size != NULL, 2, "invalid size");
@@ -435,31 +421,31 @@ void THTensor_(resizeAs)(THTensor *self, THTensor *src)
 void THTensor_(resize1d)(THTensor *tensor, long size0)
 {
   long size[1] = {size0};
-  THTensor_(resizeChecked)(tensor, 1, size);
+  THTensor_(resizeNd)(tensor, 1, size, NULL);
 }
 
 void THTensor_(resize2d)(THTensor *tensor, long size0, long size1)
 {
   long size[2] = {size0, size1};
-  THTensor_(resizeChecked)(tensor, 2, size);
+  THTensor_(resizeNd)(tensor, 2, size, NULL);
 }
 
 void THTensor_(resize3d)(THTensor *tensor, long size0, long size1, long size2)
 {
   long size[3] = {size0, size1, size2};
-  THTensor_(resizeChecked)(tensor, 3, size);
+  THTensor_(resizeNd)(tensor, 3, size, NULL);
 }
 
 void THTensor_(resize4d)(THTensor *tensor, long size0, long size1, long size2, long size3)
 {
   long size[4] = {size0, size1, size2, size3};
-  THTensor_(resizeChecked)(tensor, 4, size);
+  THTensor_(resizeNd)(tensor, 4, size, NULL);
 }
 
 void THTensor_(resize5d)(THTensor *tensor, long size0, long size1, long size2, long size3, long size4)
 {
   long size[5] = {size0, size1, size2, size3, size4};
-  THTensor_(resizeChecked)(tensor, 5, size);
+  THTensor_(resizeNd)(tensor, 5, size, NULL);
 }
 
 void THTensor_(set)(THTensor *self, THTensor *src)
@@ -493,9 +479,7 @@ void THTensor_(setStorage)(THTensor *self, THStorage *storage, ptrdiff_t storage
 static void THTensor_(setStorageFixed)(THTensor *self, THStorage *storage, ptrdiff_t offset, int n,
                                        long *size, long *stride)
 {
-  for (int d = THTensor_(countDims)(n, size); d < n; d++)
-    THArgCheck(size[d] == -1, 4 + 2 * d, "negative size %ld", size[d]);
-  THTensor_(setStorageNd)(self, storage, offset, THTensor_(countDims)(n, size), size, stride);
+  THTensor_(setStorageNd)(self, storage, offset, n, size, stride);
 }
 
 void THTensor_(setStorage1d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
