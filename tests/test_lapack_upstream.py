@@ -12,6 +12,10 @@ LUATORCH_PREFIX/lib/libTH.so.0) names one, and is skipped otherwise.
 
 from __future__ import annotations
 
+import ctypes
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_lapack import HAVE_LAPACK, close, general, rng, spd, th
@@ -370,3 +374,272 @@ def test_btrifact_btrisolve_layouts(T):
         th(T, "btrisolve")(T.empty(), T.from_numpy(b), lu, wide.narrow(1, 0, 3))
     with pytest.raises(RuntimeError, match="without pivoting"):
         th(T, "btrifact")(T.empty(), IntTensor.empty(), None, 0, T.from_numpy(a))
+
+
+# ---- differential: the same calls on an upstream libTH -----------------------------------
+
+
+def _upstream_path():
+    env = os.environ.get("TORCHBIND_UPSTREAM_LIBTH")
+    if env:
+        return Path(env)
+    prefix = os.environ.get("LUATORCH_PREFIX")
+    return Path(prefix) / "lib" / "libTH.so.0" if prefix else None
+
+
+UPSTREAM = _upstream_path()
+needs_upstream = pytest.mark.skipif(UPSTREAM is None or not UPSTREAM.exists(),
+                                    reason="no upstream libTH (TORCHBIND_UPSTREAM_LIBTH)")
+
+_P = ctypes.c_void_p
+
+
+class Side:
+    """One library seen through bare ctypes: builds tensors from numpy, calls, reads back."""
+
+    def __init__(self, lib, name, ours):
+        self.lib, self.name, self.ours = lib, name, ours
+        self.dtype = np.float32 if name == "Float" else np.float64
+        self.real = ctypes.c_float if name == "Float" else ctypes.c_double
+
+    def f(self, fn, restype, *argtypes):
+        c = getattr(self.lib, fn)
+        c.restype, c.argtypes = restype, list(argtypes)
+        return c
+
+    def check(self, fn):
+        if self.ours:
+            ffi.raise_pending(fn)
+
+    def tensor(self, a, layout="c", kind=None, extra=0):
+        """a in a new tensor: "c" row-major, "f" column-major, "s" a strided view with an
+        offset; "new" an empty tensor."""
+        kind = kind or self.name
+        if layout == "new":
+            return self.f(f"TH{kind}Tensor_new", _P)()
+        dt = np.int32 if kind == "Int" else self.dtype
+        a = np.asarray(a, dt)
+        step = 2 if layout == "s" else 1
+        off = 3 if layout == "s" else 0
+        sizes = list(a.shape)
+        if layout == "f":
+            strides = [int(np.prod(sizes[:d])) for d in range(len(sizes))]
+        else:
+            strides = [int(np.prod(sizes[d + 1:])) * step for d in range(len(sizes))]
+        total = off + sum((s - 1) * st for s, st in zip(sizes, strides, strict=True)) + 1 + extra
+        buf = np.full(total, -7, dt)
+        for idx in np.ndindex(*sizes):
+            buf[off + sum(i * st for i, st in zip(idx, strides, strict=True))] = a[idx]
+        st = self.f(f"TH{kind}Storage_newWithSize", _P, ctypes.c_ssize_t)(total)
+        data = self.f(f"TH{kind}Storage_data", _P, _P)(st)
+        ctypes.memmove(data, buf.ctypes.data, buf.nbytes)
+        n = len(sizes)
+        args = [st, off]
+        for s, t in zip(sizes, strides, strict=True):
+            args += [s, t]
+        t = self.f(f"TH{kind}Tensor_newWithStorage{n}d", _P, _P, ctypes.c_ssize_t,
+                   *([ctypes.c_long] * (2 * n)))(*args)
+        self.f(f"TH{kind}Storage_free", None, _P)(st)
+        self.check("tensor")
+        return t
+
+    def result(self, shape, layout):
+        """A result to reuse, of the given shape: new, or zeros laid out as `layout`. Upstream
+        hands a square non-contiguous result that is not column-major to LAPACK as it is (the
+        wrong memory), and syev writes a non-contiguous e as if it were contiguous: such views
+        are made one row (element) longer, so that they are resized."""
+        shape = (shape,) if isinstance(shape, int) else shape
+        if layout == "s" and len(shape) == 2 and shape[0] == shape[1]:
+            shape = (shape[0] + 1, shape[1])
+        if layout == "s" and len(shape) == 1:  # syev writes a strided e as if contiguous
+            shape = (shape[0] + 1,)
+        return self.tensor(np.zeros(shape), layout)
+
+    def read(self, t, kind=None):
+        kind = kind or self.name
+        nd = self.f(f"TH{kind}Tensor_nDimension", ctypes.c_int, _P)(t)
+        sizes = tuple(self.f(f"TH{kind}Tensor_size", ctypes.c_long, _P, ctypes.c_int)(t, d)
+                      for d in range(nd))
+        strides = tuple(self.f(f"TH{kind}Tensor_stride", ctypes.c_long, _P, ctypes.c_int)(t, d)
+                        for d in range(nd))
+        st = self.f(f"TH{kind}Tensor_storage", _P, _P)(t)
+        off = self.f(f"TH{kind}Tensor_storageOffset", ctypes.c_ssize_t, _P)(t)
+        ssize = self.f(f"TH{kind}Storage_size", ctypes.c_ssize_t, _P)(st) if st else 0
+        dt = np.int32 if kind == "Int" else self.dtype
+        values = np.zeros(sizes, dt)
+        if nd:
+            data = self.f(f"TH{kind}Storage_data", _P, _P)(st)
+            elem = ctypes.POINTER(np.ctypeslib.as_ctypes_type(dt))
+            mem = np.ctypeslib.as_array(ctypes.cast(data, elem), (ssize,))
+            for idx in np.ndindex(*sizes):
+                values[idx] = mem[off + sum(i * s for i, s in zip(idx, strides, strict=True))]
+        return {"sizes": sizes, "strides": strides, "offset": off, "storage": ssize,
+                "values": values}
+
+    def call(self, fn, *args):
+        types = []
+        for a in args:
+            if isinstance(a, bytes):
+                types.append(ctypes.c_char_p)
+            elif isinstance(a, float):
+                types.append(self.real)
+            elif isinstance(a, bool) or (isinstance(a, int) and a < 1000):
+                types.append(ctypes.c_int)
+            else:
+                types.append(_P)
+        self.f(f"TH{self.name}Tensor_{fn}", None, *types)(*args)
+        self.check(fn)
+
+
+def _sides(name):
+    up = ctypes.CDLL(str(UPSTREAM), mode=ctypes.RTLD_LOCAL)
+    return Side(ffi.lib, name, True), Side(up, name, False)
+
+
+def _mats(seed=0):
+    g = np.random.default_rng(seed)
+    a = g.uniform(-1, 1, (4, 4)) + 4 * np.eye(4)
+    q, _ = np.linalg.qr(g.standard_normal((4, 4)))
+    s = (q * g.uniform(1, 4, 4)) @ q.T
+    return a, s, g.uniform(-1, 1, (4, 2)), g.uniform(-1, 1, (6, 4)), g.uniform(-1, 1, (3, 5))
+
+
+def _scenarios():
+    """(id, function(side, layout) -> [(tensor, kind)]): every LAPACK function, results fresh,
+    reused (row-major, column-major, a view) or the input itself."""
+    a, s, b, tall, wide = _mats()
+    out = []
+
+    def add(name, fn):
+        out.append((name, fn))
+
+    for res in ("new", "c", "f", "s"):
+        def gesv(S, lay, res=res):
+            rb = S.result((4, 2), res)
+            ra = S.result((4, 4), res)
+            S.call("gesv", rb, ra, S.tensor(b, lay), S.tensor(a, lay))
+            return [rb, ra]
+        add(f"gesv-{res}", gesv)
+
+        def trtrs(S, lay, res=res):
+            rb = S.result((4, 2), res)
+            ra = S.result((4, 4), res)
+            S.call("trtrs", rb, ra, S.tensor(b, lay), S.tensor(a, lay), b"L", b"T", b"N")
+            return [rb, ra]
+        add(f"trtrs-{res}", trtrs)
+
+        for mat in ("tall", "wide", "square"):
+            m = {"tall": tall, "wide": wide, "square": a}[mat]
+            rhs = np.arange(m.shape[0] * 2, dtype=float).reshape(-1, 2) / 7
+
+            def gels(S, lay, res=res, m=m, rhs=rhs):
+                rb = S.result((3, 3), res)
+                ra = S.result(m.shape, res)
+                S.call("gels", rb, ra, S.tensor(rhs, lay), S.tensor(m, lay))
+                return [rb, ra]
+            add(f"gels-{mat}-{res}", gels)
+
+            def qr(S, lay, res=res, m=m):
+                q, r = S.result(m.shape, res), S.result(m.shape, res)
+                S.call("qr", q, r, S.tensor(m, lay))
+                return [q, r]
+            add(f"qr-{mat}-{res}", qr)
+
+            def geqrf_orgqr_ormqr(S, lay, res=res, m=m):
+                r, tau = S.result(m.shape, res), S.result((2,), "new")
+                S.call("geqrf", r, tau, S.tensor(m, lay))
+                q = S.result(m.shape, res)
+                S.call("orgqr", q, r, tau)
+                c = S.result((m.shape[0], 3), res)
+                cin = np.arange(m.shape[0] * 3.0).reshape(-1, 3)
+                S.call("ormqr", c, r, tau, S.tensor(cin, lay), b"L", b"T")
+                return [r, tau, q, c]
+            add(f"geqrf-{mat}-{res}", geqrf_orgqr_ormqr)
+
+            for job in (b"S", b"A", b"N"):
+                def svd(S, lay, res=res, m=m, job=job):
+                    u, sv, v, ra = (S.result(m.shape, res) for _ in range(4))
+                    S.call("gesvd2", u, sv, v, ra, S.tensor(m, lay), job)
+                    return [u, sv, v, ra] if job != b"N" else [u, sv, ra]
+                add(f"gesvd-{mat}-{job.decode()}-{res}", svd)
+
+        def getri(S, lay, res=res):
+            r = S.result((4, 4), res)
+            S.call("getri", r, S.tensor(a, lay))
+            return [r]
+        add(f"getri-{res}", getri)
+
+        for uplo in (b"U", b"L", b"u"):
+            def chol(S, lay, res=res, uplo=uplo):
+                f = S.result((4, 4), res)
+                S.call("potrf", f, S.tensor(s, lay), uplo)
+                x = S.result((4, 2), res)
+                S.call("potrs", x, S.tensor(b, lay), f, uplo)
+                i = S.result((4, 4), res)
+                S.call("potri", i, f, uplo)
+                p, piv = S.result((4, 4), res), S.tensor(None, "new", "Int")
+                S.call("pstrf", p, piv, S.tensor(s, lay), uplo, -1.0)
+                return [f, x, i, p, (piv, "Int")]
+            add(f"cholesky-{uplo.decode()}-{res}", chol)
+
+        def syev(S, lay, res=res):
+            e, v = S.result(4, res), S.result((4, 4), res)
+            S.call("syev", e, v, S.tensor(s, lay), b"V", b"L")
+            return [e, v]
+        add(f"syev-{res}", syev)
+
+        def geev(S, lay, res=res):
+            e, v = S.result((4, 2), res), S.result((4, 4), res)
+            S.call("geev", e, v, S.tensor(s, lay), b"V")
+            return [e, v]
+        add(f"geev-{res}", geev)
+
+        def btri(S, lay, res=res):
+            batch = np.stack([a, a[::-1]])
+            lu = S.result((2, 4, 4), res)
+            piv, info = S.tensor(None, "new", "Int"), S.tensor(None, "new", "Int")
+            S.call("btrifact", lu, piv, info, 1, S.tensor(batch, lay))
+            x = S.result((2, 4, 2), res)
+            S.call("btrisolve", x, S.tensor(np.stack([b, b]), lay), lu, piv)
+            return [lu, (piv, "Int"), (info, "Int"), x]
+        add(f"btri-{res}", btri)
+
+    # inputs worked on in place (NULL input or the same tensor)
+    def in_place(S, lay):
+        ta, tb = S.tensor(a, lay), S.tensor(b, lay)
+        S.call("gesv", tb, ta, tb, ta)
+        t2 = S.tensor(a, lay)
+        S.call("getri", t2, t2)
+        t3, tb3 = S.tensor(tall, lay), S.tensor(np.ones((6, 2)), lay)
+        S.call("gels", tb3, t3, tb3, t3)
+        return [ta, tb, t2, t3, tb3]
+    add("in-place", in_place)
+    return out
+
+
+SCENARIOS = _scenarios()
+
+
+@needs_upstream
+@pytest.mark.parametrize("name,scenario", SCENARIOS, ids=[n for n, _ in SCENARIOS])
+@pytest.mark.parametrize("etype", ["Float", "Double"])
+def test_same_as_upstream(etype, name, scenario):
+    """Sizes, strides, storage offsets and sizes, values: inputs row-major, column-major and
+    strided views."""
+    ours, up = _sides(etype)
+    for layout in ("c", "f", "s"):
+        _compare(ours, up, etype, name, scenario, layout)
+
+
+def _compare(ours, up, etype, name, scenario, layout):
+    got = [x if isinstance(x, tuple) else (x, None) for x in scenario(ours, layout)]
+    want = [x if isinstance(x, tuple) else (x, None) for x in scenario(up, layout)]
+    tol = 1e-3 if etype == "Float" else 1e-9
+    for i, ((g, gk), (w, wk)) in enumerate(zip(got, want, strict=True)):
+        rg, rw = ours.read(g, gk), up.read(w, wk)
+        for key in ("sizes", "strides", "offset", "storage"):
+            assert rg[key] == rw[key], (layout, i, key, rg[key], rw[key])
+        vg, vw = rg["values"].astype(np.float64), rw["values"].astype(np.float64)
+        if "gesvd" in name and name.split("-")[2] == "N" and i == 0:
+            continue  # U is not computed: upstream leaves uninitialised memory
+        np.testing.assert_allclose(vg, vw, rtol=tol, atol=tol, err_msg=f"{layout}: result {i}")
