@@ -1,14 +1,22 @@
 /* generic/THTensorLapack.c: linear algebra on tensors through LAPACK, for Float and Double.
  *
- * As upstream Torch7: results come first and are resized; LAPACK works on column-major copies,
- * so the inputs stay as they were. A result that shares no memory with an input is itself the
- * column-major work matrix (it keeps that layout, stride (1, rows)); otherwise the work is done
- * in a new tensor that is copied into the result at the end. An input given as NULL, or the
- * same tensor as its result, is worked on in place when its layout allows.
+ * The results are upstream Torch7's, sizes, strides and storage included. LAPACK always works on
+ * column-major copies of the inputs (so an input never changes unless it is also the result),
+ * and the results are written at the end, in the layout upstream gives them:
+ *   - a result that is a different tensor from the input it is computed from takes the layout
+ *     of upstream's column-major clone: resized (when its sizes are not already cols x rows) to
+ *     a contiguous cols x rows and, if contiguous, transposed, so rows x cols with strides
+ *     (1, rows); a non-contiguous view of the right sizes is written through its strides;
+ *   - a result that is the input itself (the input given as NULL, or the same tensor) keeps its
+ *     sizes and strides and receives the values.
+ * Where upstream reads memory it should not (results of the transposed sizes, results sharing
+ * memory with inputs still to be read, non-contiguous integer outputs, ...) the safe result
+ * is given instead; docs/differences.md lists those cases.
  *
- * Order inside each function, so that an error leaks nothing: check every argument, take the
- * results that can be written directly (resizing them may raise), allocate, call LAPACK, and
- * free the work memory before raising on a bad INFO. */
+ * The workspace sizes are LAPACK's own answers, as upstream takes them, so that LAPACK takes
+ * the same paths and the results agree bit for bit with an upstream build on the same LAPACK.
+ * Order inside each function: check the arguments, compute into new work memory, raise on a bad
+ * INFO after freeing it (the results then stay as they were), write the results. */
 #ifndef TH_GENERIC_FILE
 #error "include through THTensorLapack.c"
 #endif
@@ -76,7 +84,8 @@ static void THTensor_(checkVector)(THTensor *t, int arg, const char *name)
              t ? t->nDimension : 0);
 }
 
-/* The option letter (any case) that the first character of s names, if `allowed` has it. */
+/* The option letter (any case, as LAPACK reads it) that the first character of s names, if
+ * `allowed` has it. */
 static char THTensor_(lapackOption)(const char *s, const char *allowed, int arg, const char *name)
 {
   char c = s ? s[0] : '\0';
@@ -86,127 +95,36 @@ static char THTensor_(lapackOption)(const char *s, const char *allowed, int arg,
   return c;
 }
 
-/* ---- work matrices --------------------------------------------------------------------- */
+/* ---- work memory ----------------------------------------------------------------------- */
 
-static int THTensor_(sharesStorage)(THTensor *a, THTensor *b)
-{
-  return a && b && a->storage && a->storage == b->storage;
-}
-
-/* The sizes and the strides (those of dimensions longer than 1: no other is ever stepped). */
-static int THTensor_(hasGeometry)(THTensor *t, int nd, const long *size, const long *stride)
-{
-  if (t->nDimension != nd) return 0;
-  for (int d = 0; d < nd; d++)
-    if (t->size[d] != size[d] || (size[d] > 1 && t->stride[d] != stride[d])) return 0;
-  return 1;
-}
-
-static int THTensor_(hasSizes)(THTensor *t, int nd, const long *size)
-{
-  if (t->nDimension != nd) return 0;
-  for (int d = 0; d < nd; d++)
-    if (t->size[d] != size[d]) return 0;
-  return 1;
-}
-
-/* The result itself, given the work layout, when LAPACK may write it directly: it shares no
- * memory with an input still to be read, and it does not have the result's sizes already with
- * other strides (a view the caller wants written through; restriding it would write around
- * it). NULL when a new tensor must be used instead. */
-static THTensor *THTensor_(lapackTake)(THTensor *result, int nd, long *size, long *stride,
-                                       THTensor *in1, THTensor *in2)
-{
-  if (!result || THTensor_(sharesStorage)(result, in1) || THTensor_(sharesStorage)(result, in2))
-    return NULL;
-  if (THTensor_(hasSizes)(result, nd, size) && !THTensor_(hasGeometry)(result, nd, size, stride))
-    return NULL;
-  THTensor_(resizeNd)(result, nd, size, stride);
-  return result;
-}
-
-static THTensor *THTensor_(lapackNew)(int nd, long *size, long *stride)
+/* A new column-major rows x cols tensor (rows, cols >= 1). */
+static THTensor *THTensor_(newColMajor)(long rows, long cols)
 {
   THTensor *t = THTensor_(new)();
-  THTensor_(resizeNd)(t, nd, size, stride);
+  THTensor_(resizeNd)(t, 2, (long[]){rows, cols}, (long[]){1, rows});
   return t;
 }
 
-/* The work tensor holding a copy of src: w (a taken result) or, when w is NULL, src itself if it
- * is `result` and already has the layout (LAPACK then works in place), else a new tensor. */
-static THTensor *THTensor_(lapackFill)(THTensor *w, THTensor *src, THTensor *result, int nd,
-                                       long *size, long *stride)
+/* src (a matrix, or a vector taken as one column) in a new column-major tensor of `rows` >=
+ * src's rows; the rows below src's are 0. */
+static THTensor *THTensor_(newColMajorCopy)(THTensor *src, long rows)
 {
-  if (!w && src == result && THTensor_(hasGeometry)(src, nd, size, stride)) return src;
-  if (!w) w = THTensor_(lapackNew)(nd, size, stride);
-  THTensor_(copy)(w, src);
-  return w;
-}
-
-/* Column-major rows x cols with leading dimension rows: what LAPACK takes. */
-#define TH_COLMAJOR(rows, cols) 2, (long[]){(rows), (cols)}, (long[]){1, (rows)}
-
-/* The column-major work matrix for src with `rows` >= src's rows; the rows below src are 0. */
-static THTensor *THTensor_(lapackFillRows)(THTensor *w, THTensor *src, THTensor *result, long rows)
-{
-  long m = src->size[0], n = src->size[1];
-  if (rows == m) return THTensor_(lapackFill)(w, src, result, TH_COLMAJOR(rows, n));
-  if (!w) w = THTensor_(lapackNew)(TH_COLMAJOR(rows, n));
-  real *d = THTensor_(data)(w);
-  for (long i = 0; i < rows * n; i++) d[i] = 0;
+  long m = src->size[0], n = src->nDimension == 2 ? src->size[1] : 1;
+  THTensor *w = THTensor_(newColMajor)(rows, n);
+  if (rows > m) THTensor_(zero)(w);
   THTensor *top = THTensor_(newNarrow)(w, 0, 0, m);
   THTensor_(copy)(top, src);
   THTensor_(free)(top);
   return w;
 }
 
-/* Hands the work tensor back to its result: copied there unless it is the result itself. */
-static void THTensor_(lapackGive)(THTensor *w, THTensor *result)
-{
-  if (w == result) return;
-  if (result) {
-    THTensor_(resizeAs)(result, w);
-    THTensor_(copy)(result, w);
-  }
-  THTensor_(free)(w);
-}
-
-/* Frees the work tensor on an error path. */
-static void THTensor_(lapackDrop)(THTensor *w, THTensor *result)
-{
-  if (w && w != result) THTensor_(free)(w);
-}
-
-/* A read-only input as LAPACK takes it: t itself when column-major (*ld its leading dimension),
- * else a column-major copy. The caller frees the returned reference. */
-static THTensor *THTensor_(lapackInput)(THTensor *t, int *ld)
-{
-  long m = t->size[0], n = t->size[1];
-  if (t->stride[0] == 1 && (n == 1 || (t->stride[1] >= m && t->stride[1] <= INT_MAX))) {
-    *ld = n == 1 ? (int)m : (int)t->stride[1];
-    THTensor_(retain)(t);
-    return t;
-  }
-  *ld = (int)m;
-  return THTensor_(lapackFill)(NULL, t, NULL, TH_COLMAJOR(m, n));
-}
-
-/* b as a matrix: b itself (a new reference) when 2-d, else a one-column view. */
-static THTensor *THTensor_(newMatrixView)(THTensor *b)
-{
-  if (b->nDimension == 2) {
-    THTensor_(retain)(b);
-    return b;
-  }
-  return THTensor_(newWithStorage2d)(b->storage, b->storageOffset, b->size[0], b->stride[0], 1, 1);
-}
-
-/* The workspace size of an lwork = -1 query, with a little slack for float's rounding. */
+/* The workspace size LAPACK answered to an lwork = -1 query, truncated as upstream does; never
+ * below LAPACK's documented minimum. */
 static int THTensor_(lapackLwork)(real query, long least)
 {
-  double q = ceil((double)query * (1.0 + 1e-6));
+  double q = (double)query;
   long l = q >= (double)INT_MAX ? INT_MAX : (long)q;
-  return (int)THMax(l, least);
+  return (int)THMax(l, THMax(least, 1));
 }
 
 static real *THTensor_(lapackAlloc)(long n)
@@ -214,7 +132,32 @@ static real *THTensor_(lapackAlloc)(long n)
   return (real *)THAlloc((ptrdiff_t)sizeof(real) * THMax(n, 1));
 }
 
-/* A 1-d result from a buffer (results of length n are written after the work is done). */
+/* ---- results --------------------------------------------------------------------------- */
+
+/* Gives r upstream's layout for a column-major rows x cols result computed from another tensor
+ * (see the top of the file). A non-contiguous r of the transposed sizes cols x rows (rows !=
+ * cols), which upstream hands to LAPACK with the sizes swapped, gets the fresh layout. */
+static void THTensor_(colMajorLayout)(THTensor *r, long rows, long cols)
+{
+  if (r->nDimension != 2 || r->size[0] != cols || r->size[1] != rows)
+    THTensor_(resizeNd)(r, 2, (long[]){cols, rows}, NULL);
+  if (THTensor_(isContiguous)(r)) THTensor_(transpose)(r, NULL, 0, 1);
+  if (r->size[0] != rows || r->size[1] != cols)
+    THTensor_(resizeNd)(r, 2, (long[]){rows, cols}, (long[]){1, rows});
+}
+
+/* Writes the column-major work w into result r (NULL: the result is not wanted) and frees w.
+ * r is the input w was computed from (`same`): r keeps its geometry; else upstream's layout. */
+static void THTensor_(lapackDeliver)(THTensor *w, THTensor *r, int same)
+{
+  if (r) {
+    if (!same) THTensor_(colMajorLayout)(r, w->size[0], w->size[1]);
+    THTensor_(copy)(r, w);
+  }
+  THTensor_(free)(w);
+}
+
+/* A 1-d result of n elements from a buffer. */
 static void THTensor_(lapackStoreVector)(THTensor *r, const real *v, long n)
 {
   THTensor_(resize1d)(r, n);
@@ -229,6 +172,22 @@ static void THTensor_(lapackStoreInts)(THIntTensor *r, long row, const int *v, l
   long step = r->stride[r->nDimension - 1];
   if (r->nDimension == 2) d += row * r->stride[0];
   for (long i = 0; i < n; i++) d[i * step] = v[i];
+}
+
+/* The elements of a 1-d tensor in a buffer. */
+static real *THTensor_(lapackVector)(THTensor *t)
+{
+  long k = t->size[0];
+  real *v = THTensor_(lapackAlloc)(k), *d = THTensor_(data)(t);
+  for (long i = 0; i < k; i++) v[i] = d[i * t->stride[0]];
+  return v;
+}
+
+/* Upstream clears or mirrors a triangle only for the upper-case letters 'U' and 'L' (LAPACK
+ * itself takes either case). */
+static int THTensor_(upstreamTriangle)(const char *uplo)
+{
+  return uplo[0] == 'U' || uplo[0] == 'L';
 }
 
 /* Zeroes the triangle LAPACK leaves untouched: below the diagonal for 'U', above for 'L'. */
@@ -256,34 +215,36 @@ static void THTensor_(mirrorTriangle)(real *a, long n, char uplo)
 
 /* ---- linear systems -------------------------------------------------------------------- */
 
+/* b as LAPACK's right-hand sides: whether result rb_ is b itself (a 1-d b never is: upstream
+ * works on a one-column view of it, and rb_ becomes that 2-d result). */
+static int THTensor_(sameRhs)(THTensor *rb_, THTensor *b)
+{
+  return rb_ == b && b->nDimension == 2;
+}
+
 /* a x = b for square a: rb_ = x (n x nrhs), ra_ = the LU factors of a. */
 void THTensor_(gesv)(THTensor *rb_, THTensor *ra_, THTensor *b_, THTensor *a_)
 {
   THTensor_(lapackRequire)();
-  if (!a_) a_ = ra_;
-  if (!b_) b_ = rb_;
-  THTensor_(checkSquare)(a_, 4, "A");
-  THTensor_(checkRhs)(b_, a_->size[0], 3);
+  THTensor *a = a_ ? a_ : ra_, *b = b_ ? b_ : rb_;
+  THTensor_(checkSquare)(a, 4, "A");
+  THTensor_(checkRhs)(b, a->size[0], 3);
   THTensor_(checkDistinct)(ra_, rb_, 2);
-  int n = (int)a_->size[0], nrhs = b_->nDimension == 2 ? (int)b_->size[1] : 1;
+  int n = (int)a->size[0];
+  int same_a = ra_ == a, same_b = THTensor_(sameRhs)(rb_, b);
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(n, n), a_, b_);
-  THTensor *wb = THTensor_(lapackTake)(rb_, TH_COLMAJOR(n, nrhs), a_, b_);
-  THTensor *b = THTensor_(newMatrixView)(b_);
-  wa = THTensor_(lapackFill)(wa, a_, ra_, TH_COLMAJOR(n, n));
-  wb = THTensor_(lapackFill)(wb, b, rb_, TH_COLMAJOR(n, nrhs));
-  THTensor_(free)(b);
+  THTensor *wa = THTensor_(newColMajorCopy)(a, n), *wb = THTensor_(newColMajorCopy)(b, n);
+  int nrhs = (int)wb->size[1], info = 0;
   int *ipiv = THAlloc((ptrdiff_t)sizeof(int) * n);
-  int info = 0;
   THLapack_(gesv)(n, nrhs, THTensor_(data)(wa), n, ipiv, THTensor_(data)(wb), n, &info);
   THFree(ipiv);
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
-    THTensor_(lapackDrop)(wb, rb_);
+    THTensor_(free)(wa);
+    THTensor_(free)(wb);
     TH_LAPACK_RAISE("gesv", info, "U(%d,%d) is zero, singular U.", info, info);
   }
-  THTensor_(lapackGive)(wa, ra_);
-  THTensor_(lapackGive)(wb, rb_);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
+  THTensor_(lapackDeliver)(wb, rb_, same_b);
 }
 
 /* op(a) x = b for triangular a: rb_ = x, ra_ = a copy of a. */
@@ -291,70 +252,80 @@ void THTensor_(trtrs)(THTensor *rb_, THTensor *ra_, THTensor *b_, THTensor *a_, 
                       const char *trans, const char *diag)
 {
   THTensor_(lapackRequire)();
-  if (!a_) a_ = ra_;
-  if (!b_) b_ = rb_;
-  THTensor_(checkSquare)(a_, 4, "A");
-  THTensor_(checkRhs)(b_, a_->size[0], 3);
+  THTensor *a = a_ ? a_ : ra_, *b = b_ ? b_ : rb_;
+  THTensor_(checkSquare)(a, 4, "A");
+  THTensor_(checkRhs)(b, a->size[0], 3);
   THTensor_(checkDistinct)(ra_, rb_, 2);
   char ul = THTensor_(lapackOption)(uplo, "UL", 5, "uplo");
   char tr = THTensor_(lapackOption)(trans, "NTC", 6, "trans");
   char dg = THTensor_(lapackOption)(diag, "NU", 7, "diag");
-  int n = (int)a_->size[0], nrhs = b_->nDimension == 2 ? (int)b_->size[1] : 1;
+  int n = (int)a->size[0];
+  int same_a = ra_ == a, same_b = THTensor_(sameRhs)(rb_, b);
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(n, n), a_, b_);
-  THTensor *wb = THTensor_(lapackTake)(rb_, TH_COLMAJOR(n, nrhs), a_, b_);
-  THTensor *b = THTensor_(newMatrixView)(b_);
-  wa = THTensor_(lapackFill)(wa, a_, ra_, TH_COLMAJOR(n, n));
-  wb = THTensor_(lapackFill)(wb, b, rb_, TH_COLMAJOR(n, nrhs));
-  THTensor_(free)(b);
-  int info = 0;
+  THTensor *wa = THTensor_(newColMajorCopy)(a, n), *wb = THTensor_(newColMajorCopy)(b, n);
+  int nrhs = (int)wb->size[1], info = 0;
   THLapack_(trtrs)(ul, tr, dg, n, nrhs, THTensor_(data)(wa), n, THTensor_(data)(wb), n, &info);
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
-    THTensor_(lapackDrop)(wb, rb_);
+    THTensor_(free)(wa);
+    THTensor_(free)(wb);
     TH_LAPACK_RAISE("trtrs", info, "A(%d,%d) is zero, singular A.", info, info);
   }
-  THTensor_(lapackGive)(wa, ra_);
-  THTensor_(lapackGive)(wb, rb_);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
+  THTensor_(lapackDeliver)(wb, rb_, same_b);
 }
 
 /* Least squares (m >= n) or minimum norm (m < n) solution of a x = b, a of full rank:
- * rb_ is max(m, n) x nrhs with x in its first n rows; ra_ holds the QR (or LQ) factors. */
+ * rb_ = x, n x nrhs; ra_ = the QR (or LQ) factors of a.
+ *
+ * As upstream, LAPACK works on max(m, n) x nrhs; rb_ keeps that column-major storage and shows
+ * its first n rows (strides (1, max(m, n)): for m > n the rows below hold the residuals). When
+ * rb_ is b itself, it is resized to n x nrhs (its strides kept when that is its size already)
+ * and given x; except that upstream solves in b itself, then only relabels its sizes, when b
+ * is column-major with as many columns as rows (m >= n). */
 void THTensor_(gels)(THTensor *rb_, THTensor *ra_, THTensor *b_, THTensor *a_)
 {
   THTensor_(lapackRequire)();
-  if (!a_) a_ = ra_;
-  if (!b_) b_ = rb_;
-  THTensor_(checkMatrix)(a_, 4, "A");
-  THTensor_(checkRhs)(b_, a_->size[0], 3);
+  THTensor *a = a_ ? a_ : ra_, *b = b_ ? b_ : rb_;
+  THTensor_(checkMatrix)(a, 4, "A");
+  THTensor_(checkRhs)(b, a->size[0], 3);
   THTensor_(checkDistinct)(ra_, rb_, 2);
-  int m = (int)a_->size[0], n = (int)a_->size[1], ldb = THMax(m, n);
-  int nrhs = b_->nDimension == 2 ? (int)b_->size[1] : 1;
+  int m = (int)a->size[0], n = (int)a->size[1], ldb = THMax(m, n), mn = THMin(m, n);
+  int same_a = ra_ == a, same_b = THTensor_(sameRhs)(rb_, b);
+  int in_b = same_b && m >= n && b->stride[0] == 1 && b->stride[1] == b->size[0] &&
+             b->size[1] == ldb;
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(m, n), a_, b_);
-  THTensor *wb = THTensor_(lapackTake)(rb_, TH_COLMAJOR(ldb, nrhs), a_, b_);
-  THTensor *b = THTensor_(newMatrixView)(b_);
-  wa = THTensor_(lapackFill)(wa, a_, ra_, TH_COLMAJOR(m, n));
-  wb = THTensor_(lapackFillRows)(wb, b, rb_, ldb);
-  THTensor_(free)(b);
+  THTensor *wa = THTensor_(newColMajorCopy)(a, m), *wb = THTensor_(newColMajorCopy)(b, ldb);
+  int nrhs = (int)wb->size[1], info = 0;
   real *A = THTensor_(data)(wa), *B = THTensor_(data)(wb), query = 0;
-  int info = 0;
   THLapack_(gels)('N', m, n, nrhs, A, m, B, ldb, &query, -1, &info);
   if (info == 0) {
-    int lwork = THTensor_(lapackLwork)(query, THMax(1, THMin(m, n) + THMax(THMax(m, n), nrhs)));
+    int lwork = THTensor_(lapackLwork)(query, mn + THMax(mn, nrhs));
     real *work = THTensor_(lapackAlloc)(lwork);
     THLapack_(gels)('N', m, n, nrhs, A, m, B, ldb, work, lwork, &info);
     THFree(work);
   }
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
-    THTensor_(lapackDrop)(wb, rb_);
-    TH_LAPACK_RAISE("gels", info,
-                    "the %d-th diagonal element of the triangular factor of A is zero, so A does "
-                    "not have full rank; the least squares solution could not be computed.", info);
+    THTensor_(free)(wa);
+    THTensor_(free)(wb);
+    TH_LAPACK_RAISE("gels",
+                    info, "the %d-th diagonal element of the triangular factor of A is zero, so A "
+                    "does not have full rank; the least squares solution could not be computed.",
+                    info);
   }
-  THTensor_(lapackGive)(wa, ra_);
-  THTensor_(lapackGive)(wb, rb_);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
+  if (rb_) {
+    if (same_b && !in_b) {
+      THTensor_(resize2d)(rb_, n, nrhs);
+      THTensor *x = THTensor_(newNarrow)(wb, 0, 0, n);
+      THTensor_(copy)(rb_, x);
+      THTensor_(free)(x);
+    } else {
+      if (!same_b) THTensor_(colMajorLayout)(rb_, ldb, nrhs);
+      THTensor_(copy)(rb_, wb);
+      THTensor_(resizeNd)(rb_, 2, (long[]){n, nrhs}, (long[]){rb_->stride[0], rb_->stride[1]});
+    }
+  }
+  THTensor_(free)(wb);
 }
 
 /* ---- eigenvalues and singular values --------------------------------------------------- */
@@ -364,62 +335,62 @@ void THTensor_(gels)(THTensor *rb_, THTensor *ra_, THTensor *b_, THTensor *a_)
 void THTensor_(syev)(THTensor *re_, THTensor *rv_, THTensor *a_, const char *jobz, const char *uplo)
 {
   THTensor_(lapackRequire)();
-  if (!a_) a_ = rv_;
+  THTensor *a = a_ ? a_ : rv_;
   THTensor_(checkResult)(re_, 1);
   THTensor_(checkDistinct)(rv_, re_, 2);
-  THTensor_(checkSquare)(a_, 3, "A");
+  THTensor_(checkSquare)(a, 3, "A");
   char jz = THTensor_(lapackOption)(jobz, "NV", 4, "jobz");
   char ul = THTensor_(lapackOption)(uplo, "UL", 5, "uplo");
-  int n = (int)a_->size[0];
+  int n = (int)a->size[0], same_v = rv_ == a;
 
-  THTensor *wv = THTensor_(lapackTake)(rv_, TH_COLMAJOR(n, n), a_, NULL);
-  if (re_ != a_) THTensor_(resize1d)(re_, n);
-  wv = THTensor_(lapackFill)(wv, a_, rv_, TH_COLMAJOR(n, n));
+  THTensor *wv = THTensor_(newColMajorCopy)(a, n);
   real *w = THTensor_(lapackAlloc)(n), *A = THTensor_(data)(wv), query = 0;
   int info = 0;
   THLapack_(syev)(jz, ul, n, A, n, w, &query, -1, &info);
   if (info == 0) {
-    int lwork = THTensor_(lapackLwork)(query, THMax(1, 3 * n - 1));
+    int lwork = THTensor_(lapackLwork)(query, 3 * (long)n - 1);
     real *work = THTensor_(lapackAlloc)(lwork);
     THLapack_(syev)(jz, ul, n, A, n, w, work, lwork, &info);
     THFree(work);
   }
   if (info != 0) {
     THFree(w);
-    THTensor_(lapackDrop)(wv, rv_);
+    THTensor_(free)(wv);
     TH_LAPACK_RAISE("syev", info,
                     "the algorithm failed to converge; %d off-diagonal elements of an "
                     "intermediate tridiagonal form did not converge to zero.", info);
   }
-  THTensor_(lapackGive)(wv, rv_);
+  THTensor_(lapackDeliver)(wv, rv_, same_v);
   THTensor_(lapackStoreVector)(re_, w, n);
   THFree(w);
 }
 
 /* General square a: re_ = the eigenvalues as n x 2 (real part, imaginary part), rv_ = the right
  * eigenvectors when jobvr is "V", in LAPACK's form: a complex pair (j, j+1) has the vectors
- * rv_[:, j] +- i rv_[:, j+1]. With "N", rv_ is left alone. */
+ * rv_[:, j] +- i rv_[:, j+1]. With "N" (or "n"), rv_ is left alone. Upstream tests for the
+ * vectors with an upper-case 'V' only (a lower-case one makes it hand LAPACK no room for them),
+ * so "v" is refused. */
 void THTensor_(geev)(THTensor *re_, THTensor *rv_, THTensor *a_, const char *jobvr)
 {
   THTensor_(lapackRequire)();
   THTensor_(checkResult)(re_, 1);
   THTensor_(checkDistinct)(rv_, re_, 2);
   THTensor_(checkSquare)(a_, 3, "A");
-  char jv = THTensor_(lapackOption)(jobvr, "NV", 4, "jobvr");
+  char jv = jobvr ? jobvr[0] : '\0';
+  THArgCheck(jv == 'V' || jv == 'N' || jv == 'n', 4,
+             "jobvr should be \"N\" or \"V\", got \"%s\"", jobvr ? jobvr : "(null)");
+  if (jv == 'n') jv = 'N';
   if (jv == 'V') THTensor_(checkResult)(rv_, 2);
   int n = (int)a_->size[0];
 
-  THTensor *wv = jv == 'V' ? THTensor_(lapackTake)(rv_, TH_COLMAJOR(n, n), a_, NULL) : NULL;
-  if (re_ != a_) THTensor_(resize2d)(re_, n, 2);
-  /* geev destroys its copy of a, which is no result here */
-  THTensor *wa = THTensor_(lapackFill)(NULL, a_, NULL, TH_COLMAJOR(n, n));
-  if (jv == 'V' && !wv) wv = THTensor_(lapackNew)(TH_COLMAJOR(n, n));
+  THTensor *wa = THTensor_(newColMajorCopy)(a_, n);
+  THTensor *wv = jv == 'V' ? THTensor_(newColMajor)(n, n) : NULL;
   real *wr = THTensor_(lapackAlloc)(2 * (long)n), *wi = wr + n, query = 0, dummy = 0;
   real *A = THTensor_(data)(wa), *V = wv ? THTensor_(data)(wv) : &dummy;
   int ldv = wv ? n : 1, info = 0;
   THLapack_(geev)('N', jv, n, A, n, wr, wi, &dummy, 1, V, ldv, &query, -1, &info);
   if (info == 0) {
-    int lwork = THTensor_(lapackLwork)(query, THMax(1, (jv == 'V' ? 4 : 3) * n));
+    int lwork = THTensor_(lapackLwork)(query, (jv == 'V' ? 4 : 3) * (long)n);
     real *work = THTensor_(lapackAlloc)(lwork);
     THLapack_(geev)('N', jv, n, A, n, wr, wi, &dummy, 1, V, ldv, work, lwork, &info);
     THFree(work);
@@ -427,12 +398,12 @@ void THTensor_(geev)(THTensor *re_, THTensor *rv_, THTensor *a_, const char *job
   THTensor_(free)(wa);
   if (info != 0) {
     THFree(wr);
-    THTensor_(lapackDrop)(wv, rv_);
+    if (wv) THTensor_(free)(wv);
     TH_LAPACK_RAISE("geev", info,
                     "the QR algorithm failed to compute all the eigenvalues (those from %d on "
                     "converged); no eigenvectors have been computed.", info + 1);
   }
-  if (wv) THTensor_(lapackGive)(wv, rv_);
+  if (wv) THTensor_(lapackDeliver)(wv, rv_, 0);
   THTensor_(resize2d)(re_, n, 2);
   real *e = THTensor_(data)(re_);
   for (long i = 0; i < n; i++) {
@@ -444,11 +415,15 @@ void THTensor_(geev)(THTensor *re_, THTensor *rv_, THTensor *a_, const char *job
 
 /* a = U diag(S) V^T: ru_ = U, rs_ = S (descending), rv_ = V (not V^T), ra_ = LAPACK's scratch
  * copy of a (may be NULL). jobu "A": U is m x m and V n x n; "S": U is m x k and V n x k,
- * k = min(m, n); "N": only S, and ru_, rv_ become empty. */
+ * k = min(m, n); "N": only S. Layouts as upstream's: U column-major (upstream's layout for a
+ * result, with U's rows-by-columns transposed sizes as the starting point), V row-major (it is
+ * V^T column-major, copied into rv_ as upstream resizes it); with "N" U keeps the contents it
+ * had (upstream: whatever its memory held) and V is n x n zeros (upstream: uninitialised). */
 static void THTensor_(svd)(THTensor *ru_, THTensor *rs_, THTensor *rv_, THTensor *ra_, THTensor *a,
                            const char *jobu, int argA)
 {
   THTensor_(lapackRequire)();
+  if (!a) a = ra_;
   THTensor_(checkResult)(rs_, 2);
   THTensor_(checkMatrix)(a, argA, "A");
   char job = THTensor_(lapackOption)(jobu, "ASN", argA + 1, "jobu");
@@ -462,58 +437,65 @@ static void THTensor_(svd)(THTensor *ru_, THTensor *rs_, THTensor *rv_, THTensor
   THTensor_(checkDistinct)(ra_, ru_, 4);
   THTensor_(checkDistinct)(ra_, rs_, 4);
   THTensor_(checkDistinct)(ra_, rv_, 4);
-  int m = (int)a->size[0], n = (int)a->size[1], k = THMin(m, n);
-  int ucols = job == 'A' ? m : k, vtrows = job == 'A' ? n : k; /* unused with "N" */
+  int m = (int)a->size[0], n = (int)a->size[1], k = THMin(m, n), same_a = ra_ == a;
+  long ucols = job == 'A' ? m : k, vcols = job == 'S' ? k : n;
 
-  /* V^T column-major with leading dimension vtrows is V row-major n x vtrows: rv_'s layout. */
-  long vsize[2] = {n, vtrows}, vstride[2] = {vtrows, 1};
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(m, n), a, NULL);
-  THTensor *wu = NULL, *wv = NULL;
-  if (job != 'N') {
-    wu = THTensor_(lapackTake)(ru_, TH_COLMAJOR(m, ucols), a, ra_);
-    wv = THTensor_(lapackTake)(rv_, 2, vsize, vstride, a, ra_);
-  }
-  if (rs_ != a) THTensor_(resize1d)(rs_, k);
-
-  wa = THTensor_(lapackFill)(wa, a, ra_, TH_COLMAJOR(m, n));
-  if (job != 'N') {
-    if (!wu) wu = THTensor_(lapackNew)(TH_COLMAJOR(m, ucols));
-    if (!wv) wv = THTensor_(lapackNew)(2, vsize, vstride);
-  }
-  real *s = THTensor_(lapackAlloc)(k), query = 0, dummy = 0;
-  real *A = THTensor_(data)(wa), *U = wu ? THTensor_(data)(wu) : &dummy;
-  real *VT = wv ? THTensor_(data)(wv) : &dummy;
-  int ldu = wu ? m : 1, ldvt = wv ? vtrows : 1, info = 0;
-  THLapack_(gesvd)(job, job, m, n, A, m, s, U, ldu, VT, ldvt, &query, -1, &info);
+  THTensor *wa = THTensor_(newColMajorCopy)(a, m);
+  THTensor *wu = THTensor_(newColMajor)(m, ucols);
+  /* V^T column-major with leading dimension n: V row-major */
+  THTensor *wvt = THTensor_(new)();
+  THTensor_(resize2d)(wvt, n, n);
+  THTensor_(zero)(wvt);
+  real *s = THTensor_(lapackAlloc)(k), query = 0;
+  real *A = THTensor_(data)(wa), *U = THTensor_(data)(wu), *VT = THTensor_(data)(wvt);
+  int info = 0;
+  THLapack_(gesvd)(job, job, m, n, A, m, s, U, m, VT, n, &query, -1, &info);
   if (info == 0) {
-    int lwork = THTensor_(lapackLwork)(query, THMax(1, THMax(3 * k + THMax(m, n), 5 * k)));
+    int lwork = THTensor_(lapackLwork)(query, THMax(3 * k + THMax(m, n), 5 * k));
     real *work = THTensor_(lapackAlloc)(lwork);
-    THLapack_(gesvd)(job, job, m, n, A, m, s, U, ldu, VT, ldvt, work, lwork, &info);
+    THLapack_(gesvd)(job, job, m, n, A, m, s, U, m, VT, n, work, lwork, &info);
     THFree(work);
   }
   if (info != 0) {
     THFree(s);
-    THTensor_(lapackDrop)(wa, ra_);
-    THTensor_(lapackDrop)(wu, ru_);
-    THTensor_(lapackDrop)(wv, rv_);
+    THTensor_(free)(wa);
+    THTensor_(free)(wu);
+    THTensor_(free)(wvt);
     TH_LAPACK_RAISE("gesvd", info,
                     "%d superdiagonals of an intermediate bidiagonal form did not converge to "
                     "zero.", info);
   }
-  THTensor_(lapackGive)(wa, ra_);
-  if (job != 'N') {
-    THTensor_(lapackGive)(wu, ru_);
-    THTensor_(lapackGive)(wv, rv_);
-  } else {
-    if (ru_) THTensor_(resizeNd)(ru_, 0, NULL, NULL);
-    if (rv_) THTensor_(resizeNd)(rv_, 0, NULL, NULL);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
+  if (ru_) {
+    /* upstream sizes U as ucols x m, transposes it when contiguous, and lets LAPACK write it
+     * directly (leading dimension m) when it then has strides (1, rows); else copies it in */
+    if (ru_->nDimension != 2 || ru_->size[0] != ucols || ru_->size[1] != m)
+      THTensor_(resizeNd)(ru_, 2, (long[]){ucols, m}, NULL);
+    if (THTensor_(isContiguous)(ru_)) THTensor_(transpose)(ru_, NULL, 0, 1);
+    if (job != 'N') {
+      if (ru_->stride[0] == 1 && ru_->stride[1] == ru_->size[0]) {
+        real *d = THTensor_(data)(ru_);
+        for (long i = 0; i < m * ucols; i++) d[i] = U[i];
+      } else {
+        THTensor_(copy)(ru_, wu);
+      }
+    }
   }
+  THTensor_(free)(wu);
+  if (rv_) {
+    THTensor *v = THTensor_(newNarrow)(wvt, 1, 0, vcols);
+    THTensor_(resizeAs)(rv_, v);
+    THTensor_(copy)(rv_, v);
+    THTensor_(free)(v);
+  }
+  THTensor_(free)(wvt);
   THTensor_(lapackStoreVector)(rs_, s, k);
   THFree(s);
 }
 
 void THTensor_(gesvd)(THTensor *ru_, THTensor *rs_, THTensor *rv_, THTensor *a, const char *jobu)
 {
+  THTensor_(checkMatrix)(a, 4, "A");
   THTensor_(svd)(ru_, rs_, rv_, NULL, a, jobu, 4);
 }
 
@@ -531,10 +513,9 @@ void THTensor_(getri)(THTensor *ra_, THTensor *a)
   THTensor_(lapackRequire)();
   if (!a) a = ra_;
   THTensor_(checkSquare)(a, 2, "A");
-  int n = (int)a->size[0];
+  int n = (int)a->size[0], same_a = ra_ == a;
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(n, n), a, NULL);
-  wa = THTensor_(lapackFill)(wa, a, ra_, TH_COLMAJOR(n, n));
+  THTensor *wa = THTensor_(newColMajorCopy)(a, n);
   real *A = THTensor_(data)(wa), query = 0;
   int *ipiv = THAlloc((ptrdiff_t)sizeof(int) * n);
   int info = 0;
@@ -548,35 +529,34 @@ void THTensor_(getri)(THTensor *ra_, THTensor *a)
   }
   THFree(ipiv);
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
+    THTensor_(free)(wa);
     TH_LAPACK_RAISE("getri", info, "U(%d,%d) is zero, singular U: the matrix is not invertible.",
                     info, info);
   }
-  THTensor_(lapackGive)(wa, ra_);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
 }
 
 /* Cholesky factor of symmetric positive definite a: a = U^T U ("U") or L L^T ("L"); the other
- * triangle of ra_ is zero. */
+ * triangle of ra_ is zero (with "u" or "l", as upstream, it keeps a's values). */
 void THTensor_(potrf)(THTensor *ra_, THTensor *a, const char *uplo)
 {
   THTensor_(lapackRequire)();
   if (!a) a = ra_;
   THTensor_(checkSquare)(a, 2, "A");
   char ul = THTensor_(lapackOption)(uplo, "UL", 3, "uplo");
-  int n = (int)a->size[0];
+  int n = (int)a->size[0], same_a = ra_ == a;
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(n, n), a, NULL);
-  wa = THTensor_(lapackFill)(wa, a, ra_, TH_COLMAJOR(n, n));
+  THTensor *wa = THTensor_(newColMajorCopy)(a, n);
   int info = 0;
   THLapack_(potrf)(ul, n, THTensor_(data)(wa), n, &info);
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
+    THTensor_(free)(wa);
     TH_LAPACK_RAISE("potrf", info,
                     "the leading minor of order %d is not positive definite, the factorization "
                     "could not be completed.", info);
   }
-  THTensor_(clearTriangle)(THTensor_(data)(wa), n, ul);
-  THTensor_(lapackGive)(wa, ra_);
+  if (THTensor_(upstreamTriangle)(uplo)) THTensor_(clearTriangle)(THTensor_(data)(wa), n, ul);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
 }
 
 /* a x = b, a symmetric positive definite given by its Cholesky factor a_ (as potrf makes it
@@ -584,48 +564,44 @@ void THTensor_(potrf)(THTensor *ra_, THTensor *a, const char *uplo)
 void THTensor_(potrs)(THTensor *rb_, THTensor *b_, THTensor *a_, const char *uplo)
 {
   THTensor_(lapackRequire)();
-  if (!b_) b_ = rb_;
+  THTensor *b = b_ ? b_ : rb_;
   THTensor_(checkSquare)(a_, 3, "A");
-  THTensor_(checkRhs)(b_, a_->size[0], 2);
+  THTensor_(checkRhs)(b, a_->size[0], 2);
   char ul = THTensor_(lapackOption)(uplo, "UL", 4, "uplo");
-  int n = (int)a_->size[0], nrhs = b_->nDimension == 2 ? (int)b_->size[1] : 1, lda;
+  int n = (int)a_->size[0], same_b = THTensor_(sameRhs)(rb_, b);
 
-  THTensor *wb = THTensor_(lapackTake)(rb_, TH_COLMAJOR(n, nrhs), a_, b_);
-  THTensor *b = THTensor_(newMatrixView)(b_);
-  THTensor *ca = THTensor_(lapackInput)(a_, &lda);
-  wb = THTensor_(lapackFill)(wb, b, rb_, TH_COLMAJOR(n, nrhs));
-  THTensor_(free)(b);
-  int info = 0;
-  THLapack_(potrs)(ul, n, nrhs, THTensor_(data)(ca), lda, THTensor_(data)(wb), n, &info);
-  THTensor_(free)(ca);
+  THTensor *wa = THTensor_(newColMajorCopy)(a_, n), *wb = THTensor_(newColMajorCopy)(b, n);
+  int nrhs = (int)wb->size[1], info = 0;
+  THLapack_(potrs)(ul, n, nrhs, THTensor_(data)(wa), n, THTensor_(data)(wb), n, &info);
+  THTensor_(free)(wa);
   if (info != 0) {
-    THTensor_(lapackDrop)(wb, rb_);
+    THTensor_(free)(wb);
     TH_LAPACK_RAISE("potrs", info, "failed with info %d.", info);
   }
-  THTensor_(lapackGive)(wb, rb_);
+  THTensor_(lapackDeliver)(wb, rb_, same_b);
 }
 
 /* ra_ = the inverse of the symmetric positive definite matrix whose Cholesky factor is a (as
- * potrf makes it with the same uplo), both triangles filled. */
+ * potrf makes it with the same uplo), both triangles filled (with "u" or "l", as upstream, only
+ * the uplo triangle is: the other keeps a's values). */
 void THTensor_(potri)(THTensor *ra_, THTensor *a, const char *uplo)
 {
   THTensor_(lapackRequire)();
   if (!a) a = ra_;
   THTensor_(checkSquare)(a, 2, "A");
   char ul = THTensor_(lapackOption)(uplo, "UL", 3, "uplo");
-  int n = (int)a->size[0];
+  int n = (int)a->size[0], same_a = ra_ == a;
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(n, n), a, NULL);
-  wa = THTensor_(lapackFill)(wa, a, ra_, TH_COLMAJOR(n, n));
+  THTensor *wa = THTensor_(newColMajorCopy)(a, n);
   int info = 0;
   THLapack_(potri)(ul, n, THTensor_(data)(wa), n, &info);
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
+    THTensor_(free)(wa);
     TH_LAPACK_RAISE("potri", info, "A(%d,%d) is zero, singular A: the inverse could not be "
                     "computed.", info, info);
   }
-  THTensor_(mirrorTriangle)(THTensor_(data)(wa), n, ul);
-  THTensor_(lapackGive)(wa, ra_);
+  if (THTensor_(upstreamTriangle)(uplo)) THTensor_(mirrorTriangle)(THTensor_(data)(wa), n, ul);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
 }
 
 /* Cholesky with complete pivoting of symmetric positive semidefinite a: with p = rpiv_ - 1
@@ -638,11 +614,9 @@ void THTensor_(pstrf)(THTensor *ra_, THIntTensor *rpiv_, THTensor *a, const char
   THTensor_(checkResult)(rpiv_, 2);
   THTensor_(checkSquare)(a, 3, "A");
   char ul = THTensor_(lapackOption)(uplo, "UL", 4, "uplo");
-  int n = (int)a->size[0];
+  int n = (int)a->size[0], same_a = ra_ == a;
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(n, n), a, NULL);
-  THIntTensor_resize1d(rpiv_, n);
-  wa = THTensor_(lapackFill)(wa, a, ra_, TH_COLMAJOR(n, n));
+  THTensor *wa = THTensor_(newColMajorCopy)(a, n);
   int *piv = THAlloc((ptrdiff_t)sizeof(int) * n);
   real *work = THTensor_(lapackAlloc)(2 * (long)n);
   int rank = 0, info = 0;
@@ -650,14 +624,15 @@ void THTensor_(pstrf)(THTensor *ra_, THIntTensor *rpiv_, THTensor *a, const char
   THFree(work);
   if (info != 0) {
     THFree(piv);
-    THTensor_(lapackDrop)(wa, ra_);
+    THTensor_(free)(wa);
     TH_LAPACK_RAISE("pstrf", info, "the matrix is rank deficient (computed rank %d of %d) or "
                     "not positive semidefinite.", rank, n);
   }
+  THIntTensor_resize1d(rpiv_, n);
   THTensor_(lapackStoreInts)(rpiv_, 0, piv, n);
   THFree(piv);
-  THTensor_(clearTriangle)(THTensor_(data)(wa), n, ul);
-  THTensor_(lapackGive)(wa, ra_);
+  if (THTensor_(upstreamTriangle)(uplo)) THTensor_(clearTriangle)(THTensor_(data)(wa), n, ul);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
 }
 
 /* ---- QR -------------------------------------------------------------------------------- */
@@ -671,11 +646,9 @@ void THTensor_(geqrf)(THTensor *ra_, THTensor *rtau_, THTensor *a)
   THTensor_(checkResult)(rtau_, 2);
   THTensor_(checkDistinct)(ra_, rtau_, 2);
   THTensor_(checkMatrix)(a, 3, "A");
-  int m = (int)a->size[0], n = (int)a->size[1], k = THMin(m, n);
+  int m = (int)a->size[0], n = (int)a->size[1], k = THMin(m, n), same_a = ra_ == a;
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(m, n), a, NULL);
-  if (rtau_ != a) THTensor_(resize1d)(rtau_, k);
-  wa = THTensor_(lapackFill)(wa, a, ra_, TH_COLMAJOR(m, n));
+  THTensor *wa = THTensor_(newColMajorCopy)(a, m);
   real *A = THTensor_(data)(wa), *tau = THTensor_(lapackAlloc)(k), query = 0;
   int info = 0;
   THLapack_(geqrf)(m, n, A, m, tau, &query, -1, &info);
@@ -687,65 +660,60 @@ void THTensor_(geqrf)(THTensor *ra_, THTensor *rtau_, THTensor *a)
   }
   if (info != 0) {
     THFree(tau);
-    THTensor_(lapackDrop)(wa, ra_);
+    THTensor_(free)(wa);
     TH_LAPACK_RAISE("geqrf", info, "failed with info %d.", info);
   }
-  THTensor_(lapackGive)(wa, ra_);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
   THTensor_(lapackStoreVector)(rtau_, tau, k);
   THFree(tau);
 }
 
-/* A 1-d tau copied to a buffer (it may share memory with a result written later). */
-static real *THTensor_(lapackTau)(THTensor *tau)
-{
-  long k = tau->size[0];
-  real *t = THTensor_(lapackAlloc)(k), *d = THTensor_(data)(tau);
-  for (long i = 0; i < k; i++) t[i] = d[i * tau->stride[0]];
-  return t;
-}
-
-/* The orthogonal Q of a QR factorization from geqrf's (a, tau): ra_ = the first min(m, n)
- * columns of Q = H(1) ... H(k), an m x min(m, n) matrix with orthonormal columns. */
+/* Q from geqrf's (a, tau), k = tau's length <= min(m, n): ra_ is m x n (a's sizes) with the
+ * first k columns of Q = H(1) ... H(k) in its first k columns and a's own values in the others,
+ * as upstream (LAPACK's orgqr(m, k, k) on a copy of a). */
 void THTensor_(orgqr)(THTensor *ra_, THTensor *a, THTensor *tau)
 {
   THTensor_(lapackRequire)();
   if (!a) a = ra_;
   THTensor_(checkMatrix)(a, 2, "A");
   THTensor_(checkVector)(tau, 3, "tau");
-  int m = (int)a->size[0], cols = (int)THMin(a->size[0], a->size[1]);
-  THArgCheck(tau->size[0] <= cols, 3,
-             "tau has %ld elements, A (%d x %ld) has at most %d reflectors", tau->size[0], m,
-             a->size[1], cols);
+  int m = (int)a->size[0], n = (int)a->size[1], same_a = ra_ == a;
+  THArgCheck(tau->size[0] <= THMin(m, n), 3,
+             "tau has %ld elements, A (%d x %d) has at most %d reflectors", tau->size[0], m, n,
+             THMin(m, n));
   int k = (int)tau->size[0];
 
-  THTensor *wa = THTensor_(lapackTake)(ra_, TH_COLMAJOR(m, cols), a, tau);
-  real *t = THTensor_(lapackTau)(tau);
-  THTensor *reflectors = THTensor_(newNarrow)(a, 1, 0, cols);
-  wa = THTensor_(lapackFill)(wa, reflectors, ra_, TH_COLMAJOR(m, cols));
-  THTensor_(free)(reflectors);
+  real *t = THTensor_(lapackVector)(tau);
+  THTensor *wa = THTensor_(newColMajorCopy)(a, m);
   real *A = THTensor_(data)(wa), query = 0;
   int info = 0;
-  THLapack_(orgqr)(m, cols, k, A, m, t, &query, -1, &info);
+  THLapack_(orgqr)(m, k, k, A, m, t, &query, -1, &info);
   if (info == 0) {
-    int lwork = THTensor_(lapackLwork)(query, cols);
+    int lwork = THTensor_(lapackLwork)(query, k);
     real *work = THTensor_(lapackAlloc)(lwork);
-    THLapack_(orgqr)(m, cols, k, A, m, t, work, lwork, &info);
+    THLapack_(orgqr)(m, k, k, A, m, t, work, lwork, &info);
     THFree(work);
   }
   THFree(t);
   if (info != 0) {
-    THTensor_(lapackDrop)(wa, ra_);
+    THTensor_(free)(wa);
     TH_LAPACK_RAISE("orgqr", info, "failed with info %d.", info);
   }
-  THTensor_(lapackGive)(wa, ra_);
+  THTensor_(lapackDeliver)(wa, ra_, same_a);
 }
 
-/* ra_ = Q c, Q^T c (side "L") or c Q, c Q^T (side "R"), trans "N" or "T", where Q comes from
- * geqrf's (a, tau) without being formed. */
+/* ra_ = Q c, Q^T c (side "L") or c Q, c Q^T (side "R"), trans "N" or "T", where Q = H(1) ...
+ * H(k) comes from geqrf's (a, tau) without being formed, k = tau's length.
+ *
+ * As upstream, the reflectors are read from a's memory as LAPACK takes it, whatever a's sizes
+ * and strides: column j is the nq elements from a's first element + j * lda, nq = Q's order
+ * (m for side "L", n for "R") and lda = m for side "L" (upper case) and n otherwise. geqrf's
+ * own result is laid out so. Memory beyond a's storage is refused. */
 void THTensor_(ormqr)(THTensor *ra_, THTensor *a, THTensor *tau, THTensor *c, const char *side,
                       const char *trans)
 {
   THTensor_(lapackRequire)();
+  if (!a) a = ra_;
   if (!c) c = ra_;
   THTensor_(checkMatrix)(a, 2, "A");
   THTensor_(checkVector)(tau, 3, "tau");
@@ -753,38 +721,47 @@ void THTensor_(ormqr)(THTensor *ra_, THTensor *a, THTensor *tau, THTensor *c, co
   char sd = THTensor_(lapackOption)(side, "LR", 5, "side");
   char tr = THTensor_(lapackOption)(trans, "NT", 6, "trans");
   int m = (int)c->size[0], n = (int)c->size[1], nq = sd == 'L' ? m : n;
-  THArgCheck(a->size[0] == nq, 2, "A should have %d rows (those of Q), got %ld", nq, a->size[0]);
-  THArgCheck(tau->size[0] <= a->size[1] && tau->size[0] <= nq, 3,
-             "tau has %ld elements, A (%ld x %ld) has fewer reflectors", tau->size[0], a->size[0],
-             a->size[1]);
-  int k = (int)tau->size[0], lda;
+  int lda = side[0] == 'L' ? m : n, same_c = ra_ == c;
+  THArgCheck(tau->size[0] <= nq, 3, "tau has %ld elements, Q is %d x %d", tau->size[0], nq, nq);
+  int k = (int)tau->size[0];
+  THArgCheck(lda >= nq, 5, "side \"%s\" reads A with leading dimension %d, below Q's order %d",
+             side, lda, nq);
+  long need = k > 0 ? a->storageOffset + (long)(k - 1) * lda + nq : 0;
+  THArgCheck(k == 0 || (a->storage && need <= a->storage->size), 2,
+             "A's memory holds %ld elements from its first one, the %d reflectors (leading "
+             "dimension %d) need %ld", a->storage ? a->storage->size - a->storageOffset : 0L, k,
+             lda, need - a->storageOffset);
 
-  THTensor *wc = THTensor_(lapackTake)(ra_, TH_COLMAJOR(m, n), c, a);
-  real *t = THTensor_(lapackTau)(tau);
-  THTensor *reflectors = THTensor_(newNarrow)(a, 1, 0, k);
-  THTensor *ca = THTensor_(lapackInput)(reflectors, &lda);
-  THTensor_(free)(reflectors);
-  wc = THTensor_(lapackFill)(wc, c, ra_, TH_COLMAJOR(m, n));
-  real *A = THTensor_(data)(ca), *C = THTensor_(data)(wc), query = 0;
+  /* the reflectors and tau first: ra_ may be a */
+  real *V = THTensor_(lapackAlloc)((long)nq * k), *t = THTensor_(lapackVector)(tau);
+  if (k > 0) {
+    const real *ad = THTensor_(data)(a);
+    for (long j = 0; j < k; j++)
+      for (long i = 0; i < nq; i++) V[i + j * nq] = ad[i + j * lda];
+  }
+  THTensor *wc = THTensor_(newColMajorCopy)(c, m);
+  real *C = THTensor_(data)(wc), query = 0;
   int info = 0;
-  THLapack_(ormqr)(sd, tr, m, n, k, A, lda, t, C, m, &query, -1, &info);
+  THLapack_(ormqr)(sd, tr, m, n, k, V, THMax(nq, 1), t, C, m, &query, -1, &info);
   if (info == 0) {
-    int lwork = THTensor_(lapackLwork)(query, THMax(1, sd == 'L' ? n : m));
+    int lwork = THTensor_(lapackLwork)(query, sd == 'L' ? n : m);
     real *work = THTensor_(lapackAlloc)(lwork);
-    THLapack_(ormqr)(sd, tr, m, n, k, A, lda, t, C, m, work, lwork, &info);
+    THLapack_(ormqr)(sd, tr, m, n, k, V, THMax(nq, 1), t, C, m, work, lwork, &info);
     THFree(work);
   }
+  THFree(V);
   THFree(t);
-  THTensor_(free)(ca);
   if (info != 0) {
-    THTensor_(lapackDrop)(wc, ra_);
+    THTensor_(free)(wc);
     TH_LAPACK_RAISE("ormqr", info, "failed with info %d.", info);
   }
-  THTensor_(lapackGive)(wc, ra_);
+  THTensor_(lapackDeliver)(wc, ra_, same_c);
 }
 
 /* a = Q R for m x n a, k = min(m, n): rq_ = Q (m x k, orthonormal columns), rr_ = R (k x n,
- * upper triangular). */
+ * upper triangular). As upstream: rr_ is resized to k x n (its strides kept when that is its
+ * size already); rq_ takes the layout of an m x n result, holds orgqr's whole m x n output and
+ * shows its first k columns. */
 void THTensor_(qr)(THTensor *rq_, THTensor *rr_, THTensor *a)
 {
   THTensor_(lapackRequire)();
@@ -794,98 +771,95 @@ void THTensor_(qr)(THTensor *rq_, THTensor *rr_, THTensor *a)
   THTensor_(checkDistinct)(rq_, rr_, 2);
   int m = (int)a->size[0], n = (int)a->size[1], k = THMin(m, n);
 
-  /* results that are not a itself are resized first: nothing is allocated yet */
-  if (rq_ != a) THTensor_(resize2d)(rq_, m, k);
-  if (rr_ != a) THTensor_(resize2d)(rr_, k, n);
-  THTensor *wa = THTensor_(lapackFill)(NULL, a, NULL, TH_COLMAJOR(m, n));
-  real *A = THTensor_(data)(wa), *tau = THTensor_(lapackAlloc)(k), query = 0, query2 = 0;
+  THTensor *wa = THTensor_(newColMajorCopy)(a, m);
+  real *A = THTensor_(data)(wa), *tau = THTensor_(lapackAlloc)(k), query = 0;
   int info = 0;
   THLapack_(geqrf)(m, n, A, m, tau, &query, -1, &info);
-  if (info == 0) THLapack_(orgqr)(m, k, k, A, m, tau, &query2, -1, &info);
-  real *work = NULL;
-  int lwork = 0;
   if (info == 0) {
-    lwork = THMax(THTensor_(lapackLwork)(query, n), THTensor_(lapackLwork)(query2, k));
-    work = THTensor_(lapackAlloc)(lwork);
+    int lwork = THTensor_(lapackLwork)(query, n);
+    real *work = THTensor_(lapackAlloc)(lwork);
     THLapack_(geqrf)(m, n, A, m, tau, work, lwork, &info);
+    THFree(work);
+  }
+  THTensor *r = NULL;
+  if (info == 0) {
+    /* R before orgqr overwrites the factors */
+    r = THTensor_(newColMajor)(k, n);
+    real *R = THTensor_(data)(r);
+    for (long j = 0; j < n; j++)
+      for (long i = 0; i < k; i++) R[i + j * k] = j >= i ? A[i + j * (long)m] : 0;
+    THLapack_(orgqr)(m, k, k, A, m, tau, &query, -1, &info);
   }
   if (info == 0) {
-    /* R from the upper triangle, then Q from the reflectors in place */
-    THTensor_(resize2d)(rr_, k, n);
-    real *R = THTensor_(data)(rr_);
-    for (long i = 0; i < k; i++)
-      for (long j = 0; j < n; j++)
-        R[i * rr_->stride[0] + j * rr_->stride[1]] = j >= i ? A[i + j * (long)m] : 0;
+    int lwork = THTensor_(lapackLwork)(query, k);
+    real *work = THTensor_(lapackAlloc)(lwork);
     THLapack_(orgqr)(m, k, k, A, m, tau, work, lwork, &info);
+    THFree(work);
   }
-  THFree(work);
   THFree(tau);
   if (info != 0) {
     THTensor_(free)(wa);
+    if (r) THTensor_(free)(r);
     TH_LAPACK_RAISE("qr", info, "failed with info %d.", info);
   }
-  THTensor *q = THTensor_(newNarrow)(wa, 1, 0, k);
-  THTensor_(resize2d)(rq_, m, k);
-  THTensor_(copy)(rq_, q);
-  THTensor_(free)(q);
-  THTensor_(free)(wa);
+  THTensor_(resize2d)(rr_, k, n);
+  THTensor_(copy)(rr_, r);
+  THTensor_(free)(r);
+  THTensor_(lapackDeliver)(wa, rq_, 0);
+  THTensor_(narrow)(rq_, NULL, 1, 0, k);
 }
 
 /* ---- batched LU ------------------------------------------------------------------------ */
 
-/* LU of one column-major n x n matrix without row exchanges (btrifact with pivot = 0): the
- * same result as getrf when no exchange is needed; INFO as getrf's. */
-static int THTensor_(luNoPivot)(real *a, long n, int *ipiv)
+/* The batch t (B x rows x cols) in a new tensor, each matrix column-major, one after the other. */
+static THTensor *THTensor_(newBatchColMajorCopy)(THTensor *t, long rows, long cols)
 {
-  int info = 0;
-  for (long j = 0; j < n; j++) {
-    ipiv[j] = (int)(j + 1);
-    real p = a[j + j * n];
-    if (p != 0) {
-      for (long i = j + 1; i < n; i++) a[i + j * n] /= p;
-    } else if (info == 0) {
-      info = (int)(j + 1);
-    }
-    for (long c = j + 1; c < n; c++) {
-      real f = a[j + c * n];
-      if (f != 0)
-        for (long i = j + 1; i < n; i++) a[i + c * n] -= a[i + j * n] * f;
-    }
-  }
-  return info;
+  THTensor *w = THTensor_(new)();
+  long size[3] = {t->size[0], rows, cols}, stride[3] = {rows * cols, 1, rows};
+  THTensor_(resizeNd)(w, 3, size, stride);
+  THTensor_(copy)(w, t);
+  return w;
 }
 
-/* LU factorization of each n x n matrix of the batch a (B x n x n): ra_[b] = L + U - I (L unit
- * lower triangular), rpivots_[b] = the 1-based row exchanges (LAPACK's ipiv; 1..n when pivot is
- * 0). rinfo_ (may be NULL) receives each INFO; without it a singular matrix is an error. */
+/* Writes the work w into result r as upstream leaves it: r resized as `like` (its strides kept
+ * when it has those sizes already) unless r is `like` itself; then w's values. Frees w. */
+static void THTensor_(lapackDeliverAs)(THTensor *w, THTensor *r, THTensor *like)
+{
+  if (r) {
+    if (r != like) THTensor_(resizeAs)(r, like);
+    THTensor_(copy)(r, w);
+  }
+  THTensor_(free)(w);
+}
+
+/* LU factorization with partial pivoting of each n x n matrix of the batch a (B x n x n):
+ * ra_[b] = L + U - I (L unit lower triangular), rpivots_[b] = LAPACK's 1-based row exchanges.
+ * rinfo_ (may be NULL) receives each INFO; without it a singular matrix is an error, raised
+ * after ra_ has received the batch as far as it went (as upstream). ra_ is resized as a (a
+ * contiguous result is row-major). Upstream has no LU without pivoting on the CPU: pivot = 0
+ * is an error. */
 void THTensor_(btrifact)(THTensor *ra_, THIntTensor *rpivots_, THIntTensor *rinfo_, int pivot,
                          THTensor *a)
 {
-  if (pivot) THTensor_(lapackRequire)(); /* without pivoting the loops below do it */
+  THTensor_(lapackRequire)();
   if (!a) a = ra_;
   THTensor_(checkResult)(rpivots_, 2);
   THArgCheck(a != NULL && a->nDimension == 3, 5, "A should be 3-dimensional (a batch of matrices), "
              "got %dD", a ? a->nDimension : 0);
+  if (!pivot) THError("btrifact without pivoting is not implemented on the CPU");
   THArgCheck(a->size[1] == a->size[2], 5, "the matrices should be square, got %ld x %ld",
              a->size[1], a->size[2]);
   THArgCheck(a->size[1] <= INT_MAX, 5, "the matrices are too large for LAPACK");
   long batches = a->size[0], n = a->size[1];
 
-  /* each matrix column-major, one after the other */
-  long size[3] = {batches, n, n}, stride[3] = {n * n, 1, n};
-  THTensor *w = THTensor_(lapackTake)(ra_, 3, size, stride, a, NULL);
+  THTensor *w = THTensor_(newBatchColMajorCopy)(a, n, n);
   THIntTensor_resize2d(rpivots_, batches, n);
   if (rinfo_) THIntTensor_resize1d(rinfo_, batches);
-  w = THTensor_(lapackFill)(w, a, ra_, 3, size, stride);
   int *ipiv = THAlloc((ptrdiff_t)sizeof(int) * n);
   int info = 0;
   long b = 0;
   for (; b < batches; b++) {
-    real *A = THTensor_(data)(w) + b * n * n;
-    if (pivot)
-      THLapack_(getrf)((int)n, (int)n, A, (int)n, ipiv, &info);
-    else
-      info = THTensor_(luNoPivot)(A, n, ipiv);
+    THLapack_(getrf)((int)n, (int)n, THTensor_(data)(w) + b * n * n, (int)n, ipiv, &info);
     THTensor_(lapackStoreInts)(rpivots_, b, ipiv, n);
     if (rinfo_)
       THIntTensor_data(rinfo_)[b * rinfo_->stride[0]] = info;
@@ -893,79 +867,55 @@ void THTensor_(btrifact)(THTensor *ra_, THIntTensor *rpivots_, THIntTensor *rinf
       break;
   }
   THFree(ipiv);
-  if (!rinfo_ && info != 0) {
-    THTensor_(lapackDrop)(w, ra_);
-    TH_LAPACK_RAISE("btrifact", info, "U(%d,%d) is zero in batch element %ld, singular U.", info,
-                    info, b + TH_INDEX_BASE);
-  }
-  THTensor_(lapackGive)(w, ra_);
+  THTensor_(lapackDeliverAs)(w, ra_, a);
+  if (!rinfo_ && info != 0)
+    TH_LAPACK_RAISE("btrifact", info, "failed to factorize batch element %ld (info == %d): "
+                    "U(%d,%d) is zero, singular U.", b, info, info, info);
 }
 
 /* Solves a[b] x = b[b] for each element of the batch, from btrifact's (atf, pivots): rb_ = x,
- * the shape of b (B x n, or B x n x nrhs). */
+ * resized as b (B x n, or B x n x nrhs). As upstream, the pivots must be contiguous. */
 void THTensor_(btrisolve)(THTensor *rb_, THTensor *b, THTensor *atf, THIntTensor *pivots)
 {
   THTensor_(lapackRequire)();
   if (!b) b = rb_;
   THArgCheck(atf != NULL && atf->nDimension == 3, 3, "the LU factors should be 3-dimensional, "
              "got %dD", atf ? atf->nDimension : 0);
+  THArgCheck(b != NULL && (b->nDimension == 2 || b->nDimension == 3), 2,
+             "B should be 2- or 3-dimensional, got %dD", b ? b->nDimension : 0);
   THArgCheck(atf->size[1] == atf->size[2], 3, "the LU factors should be square, got %ld x %ld",
              atf->size[1], atf->size[2]);
   THArgCheck(atf->size[1] <= INT_MAX, 3, "the matrices are too large for LAPACK");
   long batches = atf->size[0], n = atf->size[1];
-  THArgCheck(b != NULL && (b->nDimension == 2 || b->nDimension == 3), 2,
-             "B should be 2- or 3-dimensional, got %dD", b ? b->nDimension : 0);
   THArgCheck(b->size[0] == batches, 2, "B has %ld batch elements, the LU factors %ld", b->size[0],
              batches);
   THArgCheck(b->size[1] == n, 2, "B has %ld rows, the matrices are %ld x %ld", b->size[1], n, n);
   THArgCheck(b->nDimension == 2 || b->size[2] <= INT_MAX, 2, "B is too large for LAPACK");
-  THArgCheck(pivots != NULL && pivots->nDimension == 2 && pivots->size[0] == batches &&
-                 pivots->size[1] == n, 4, "pivots should be %ld x %ld", batches, n);
+  THArgCheck(pivots != NULL, 4, "pivots expected, got NULL");
+  if (!THIntTensor_isContiguous(pivots)) THError("btrisolve: the pivots are not contiguous");
+  THArgCheck(pivots->nDimension == 2 && pivots->size[0] == batches && pivots->size[1] == n, 4,
+             "pivots should be %ld x %ld", batches, n);
   /* getrs trusts the pivots: out of range ones would make it write out of bounds */
   int *pd = THIntTensor_data(pivots);
-  for (long i = 0; i < batches; i++)
-    for (long j = 0; j < n; j++) {
-      int p = pd[i * pivots->stride[0] + j * pivots->stride[1]];
-      THArgCheck(p >= 1 && p <= n, 4, "pivot %d of batch element %ld is out of range 1..%ld", p,
-                 i + TH_INDEX_BASE, n);
-    }
-  int nrhs = b->nDimension == 3 ? (int)b->size[2] : 1;
+  for (long i = 0; i < batches * n; i++)
+    THArgCheck(pd[i] >= 1 && pd[i] <= n, 4, "pivot %d of batch element %ld is out of range 1..%ld",
+               pd[i], i / n + TH_INDEX_BASE, n);
+  long nrhs = b->nDimension == 3 ? b->size[2] : 1;
 
-  /* each right-hand side column-major, one after the other */
-  long size[3] = {batches, n, nrhs}, stride[3] = {n * nrhs, 1, n};
-  THTensor *w = THTensor_(lapackTake)(rb_, b->nDimension, size, stride, b, atf);
-  w = THTensor_(lapackFill)(w, b, rb_, b->nDimension, size, stride);
-  int lda;
-  long lustride;
-  THTensor *lu;
-  if (atf->stride[1] == 1 && (n == 1 || (atf->stride[2] >= n && atf->stride[2] <= INT_MAX))) {
-    lu = atf;
-    THTensor_(retain)(lu);
-    lda = n == 1 ? 1 : (int)atf->stride[2];
-    lustride = atf->stride[0];
-  } else {
-    long lsize[3] = {batches, n, n}, lstride[3] = {n * n, 1, n};
-    lu = THTensor_(lapackFill)(NULL, atf, NULL, 3, lsize, lstride);
-    lda = (int)n;
-    lustride = n * n;
-  }
-  int *ipiv = THAlloc((ptrdiff_t)sizeof(int) * n);
+  THTensor *w = THTensor_(newBatchColMajorCopy)(b, n, nrhs);
+  THTensor *lu = THTensor_(newBatchColMajorCopy)(atf, n, n);
   int info = 0;
-  for (long i = 0; i < batches && info == 0; i++) {
-    for (long j = 0; j < n; j++) ipiv[j] = pd[i * pivots->stride[0] + j * pivots->stride[1]];
-    THLapack_(getrs)('N', (int)n, nrhs, THTensor_(data)(lu) + i * lustride, lda, ipiv,
+  for (long i = 0; i < batches && info == 0; i++)
+    THLapack_(getrs)('N', (int)n, (int)nrhs, THTensor_(data)(lu) + i * n * n, (int)n, pd + i * n,
                      THTensor_(data)(w) + i * n * nrhs, (int)n, &info);
-  }
-  THFree(ipiv);
   THTensor_(free)(lu);
   if (info != 0) {
-    THTensor_(lapackDrop)(w, rb_);
+    THTensor_(free)(w);
     TH_LAPACK_RAISE("btrisolve", info, "failed with info %d.", info);
   }
-  THTensor_(lapackGive)(w, rb_);
+  THTensor_(lapackDeliverAs)(w, rb_, b);
 }
 
-#undef TH_COLMAJOR
 #undef TH_LAPACK_RAISE
 
 #endif
