@@ -286,7 +286,7 @@ def test_pow_specials():
         r = DOUBLE.empty()
         c(DOUBLE, "pow")(r, DOUBLE.from_numpy(x), v)
         np.testing.assert_array_equal(np.asarray(r), want)
-        assert np.signbit(np.asarray(r)[1]) == (v == 0.5)  # sqrt(-0) is -0
+        assert np.signbit(np.asarray(r)[1])  # sqrt(-0) is -0 (and 1 / -0 is -inf)
     # x * x * x and 1 / (x * x): their roundings, as upstream
     f = np.array([1.1, 0.3, 7.7], np.float32)
     for v, want in ((3, f * f * f), (-2, np.float32(1) / (f * f))):
