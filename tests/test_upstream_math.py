@@ -92,7 +92,8 @@ def test_dot_wraps_per_section(T):
         (ta, tb, a, b),
         (ta.transpose(0, 2), tb.transpose(0, 2), a.swapaxes(0, 2), b.swapaxes(0, 2)),
         (ta.narrow(1, 1, 3), tb.narrow(1, 1, 3), a[:, 1:4], b[:, 1:4]),
-        (ta.narrow(2, 0, 3), tb.narrow(2, 1, 3).transpose(0, 1), a[:, :, :3], b[:, :, 1:4].swapaxes(0, 1)),
+        (ta.narrow(2, 0, 3), tb.narrow(2, 1, 3).transpose(0, 1), a[:, :, :3],
+         b[:, :, 1:4].swapaxes(0, 1)),
         (ta.transpose(1, 2), tb, a.swapaxes(1, 2), b),
     ]
     for t, u, x, y in views:
@@ -243,7 +244,8 @@ raw.argtypes = [ctypes.c_void_p, ctypes.c_float, ctypes.c_float, ctypes.c_void_p
 for mode in (b"X", b"C"):
     ctypes.memmove(xc, mode, 1)
     ctypes.memmove(vf, b"V", 1)
-    x, k = F.from_numpy(np.ones((1, 3, 3), np.float32)), F.from_numpy(np.ones((1, 1, 2, 2), np.float32))
+    x = F.from_numpy(np.ones((1, 3, 3), np.float32))
+    k = F.from_numpy(np.ones((1, 1, 2, 2), np.float32))
     r = F.empty()
     raw(r.address, 0, 1, x.address, k.address, 1, 1, vf, xc)
     assert np.asarray(r).tolist() == [[[4.0, 4.0], [4.0, 4.0]]]
