@@ -377,7 +377,7 @@ def test_errors(T):
         ("conv2Dmul", t(3, 3), t(2, 2, 1), (1, 1, "V", "X")),  # kernel not 2-d
         ("conv2Dmul", t(3, 3), t(4, 2), (1, 1, "V", "X")),  # kernel larger than input (valid)
         ("conv2Dmul", t(3, 3), t(2, 2), (1, 1, "v", "X")),
-        ("conv2Dmul", t(3, 3), t(2, 2), (1, 1, "VF", "X")),
+        ("conv2Dmul", t(3, 3), t(2, 2), (1, 1, "vf", "X")),  # lower case
         ("conv2Dmul", t(3, 3), t(2, 2), (1, 1, "", "X")),
         ("conv2Dmul", t(3, 3), t(2, 2), (1, 1, "V", "Y")),
         ("conv2Dmul", t(3, 3), t(2, 2), (0, 1, "V", "X")),  # stride 0

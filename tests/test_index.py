@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from conftest import assert_close, module, sample, views
 
 from torchbind import ffi
 from torchbind._types import TYPES
+from torchbind.errors import THError
 from torchbind.storage import STORAGE_CLASSES
 
 L = module(TYPES["Long"])
@@ -491,20 +493,25 @@ def test_cat_edges(T):
     r = T.empty()
     th(T, "cat")(r, ta, T.empty(), 0)  # empty inputs are skipped
     assert_close(r, a, a.dtype)
-    th(T, "cat")(r, T.empty(), T.empty(), 0)
-    assert is_empty(r)
+    th(T, "cat")(r, T.empty(), T.empty(), 0)  # all empty: r untouched, as upstream
+    assert_close(r, a, a.dtype)
+    e = T.empty()
+    th(T, "cat")(e, T.empty(), T.empty(), 0)
+    assert is_empty(e)
     th(T, "catArray")(r, tensor_array([ta]), 1, 1)
     assert_close(r, a, a.dtype)
     # missing trailing dimensions count as 1: (2,3) and (2,) along dim 1 give (2,4)
     v = sample(T, (2,))
     th(T, "cat")(r, ta, T.from_numpy(v), 1)
     assert_close(r, np.concatenate([a, v[:, None]], axis=1), a.dtype)
-    with pytest.raises(ValueError):  # sizes differ outside the dimension
+    with pytest.raises(THError):  # sizes differ outside the dimension (THError, as upstream)
         th(T, "cat")(r, ta, tb, 1)
-    with pytest.raises(IndexError):
+    with pytest.raises(THError):  # a new dimension 3: the sizes in dimension 0 differ
         th(T, "cat")(r, ta, tb, 3)
-    with pytest.raises(IndexError):
+    with pytest.raises(ValueError):  # negative dimensions other than -2 (Lua's -1)
         th(T, "cat")(r, ta, tb, -1)
+    with pytest.raises(ValueError):
+        th(T, "cat")(r, ta, tb, -3)
     with pytest.raises(ValueError):
         th(T, "catArray")(r, tensor_array([ta]), 0, 0)
     # the result may be one of the inputs
@@ -528,14 +535,19 @@ def range_cases(T):
 def test_range_arange(T):
     dt = T.ELEMENT_TYPE.dtype
     for xmin, xmax, step in range_cases(T):
-        q = (xmax - xmin) / step
-        for op, n in (("range", int(np.floor(q)) + 1), ("arange", int(np.ceil(q)))):
+        # upstream's counts: (xmax - xmin) / step + 1 truncated; arange first lowers xmax by a
+        # step when the step divides xmax - xmin (fmod for the floating types)
+        q = (xmax - xmin) / step if T.ELEMENT_TYPE.floating else (xmax - xmin) // step
+        divides = math.fmod(xmax - xmin, step) == 0
+        n_arange = 0 if divides and xmax == xmin else int(q) + (0 if divides else 1)
+        for op, n in (("range", int(q) + 1), ("arange", n_arange)):
             want = (xmin + np.arange(n, dtype=np.float64) * step).astype(dt)
             r = T.empty()
-            th(T, op)(r, xmin, xmax, step)
-            if n == 0:
-                assert is_empty(r)
+            if n == 0:  # arange with xmin == xmax: upstream raises (its xmax - step < xmin)
+                with pytest.raises(ValueError):
+                    th(T, op)(r, xmin, xmax, step)
             else:
+                th(T, op)(r, xmin, xmax, step)
                 assert_close(r, want, dt)
                 r = strided(T, np.zeros(n))  # a strided result of the right size
                 th(T, op)(r, xmin, xmax, step)

@@ -275,19 +275,41 @@ def test_pow(name, T, shape, value):
 
 def test_pow_specials():
     x = np.array([-2.0, -0.0, 0.0, np.nan, np.inf, -np.inf])
-    # (not 0.5: numpy's power takes sqrt there; C's pow gives pow(-0, .5) = +0,
-    # pow(-inf, .5) = +inf, and so do we)
+    # as upstream, 0.5 and -0.5 are sqrt (sqrt(-0) = -0, sqrt(-inf) = NaN) and 1 / sqrt
     for v in (2, -1, 0, 3, -2, 1):
         r = DOUBLE.empty()
         c(DOUBLE, "pow")(r, DOUBLE.from_numpy(x), v)
         with np.errstate(all="ignore"):
             np.testing.assert_array_equal(np.asarray(r), np.power(x, v))
+    for v, want in ((0.5, [np.nan, -0.0, 0.0, np.nan, np.inf, np.nan]),
+                    (-0.5, [np.nan, -np.inf, np.inf, np.nan, 0.0, np.nan])):
+        r = DOUBLE.empty()
+        c(DOUBLE, "pow")(r, DOUBLE.from_numpy(x), v)
+        np.testing.assert_array_equal(np.asarray(r), want)
+        assert np.signbit(np.asarray(r)[1])  # sqrt(-0) is -0 (and 1 / -0 is -inf)
+    # x * x * x and 1 / (x * x): their roundings, as upstream
+    f = np.array([1.1, 0.3, 7.7], np.float32)
+    for v, want in ((3, f * f * f), (-2, np.float32(1) / (f * f))):
+        r = FLOAT.empty()
+        c(FLOAT, "pow")(r, FLOAT.from_numpy(f), v)
+        np.testing.assert_array_equal(np.asarray(r), want)
 
 
-def _ipow(base, e, dt):
+def _x86pow(base, e, dt):
+    """Upstream's integer powers: C's double pow, converted to the type as x86-64 converts
+    (through int32, int64 for Long; out of range, NaN or inf gives that integer's minimum),
+    then wrapped to the type."""
+    dt = np.dtype(dt)
     b = np.broadcast_to(np.asarray(base), np.shape(e))
-    return wrap([int(p) ** int(q) for p, q in zip(b.ravel(), e.ravel(), strict=True)],
-                dt).reshape(np.shape(e))
+    out = []
+    for p, q in zip(b.ravel(), np.ravel(e), strict=True):
+        try:
+            d = math.pow(float(p), float(q))
+        except (OverflowError, ValueError):
+            d = math.inf
+        lim = 2**63 if dt.itemsize == 8 else 2**31
+        out.append(int(d) if math.isfinite(d) and -lim <= d < lim else -lim)
+    return wrap(out, dt).reshape(np.shape(e))
 
 
 @pytest.mark.parametrize("shape", [(7,), (4, 5), (3, 4, 2), (1,)])
@@ -301,29 +323,32 @@ def test_tpow_cpow(name, T, shape):
             check(T, name, [1.5, X], [e], lambda x: np.power(1.5, big(x)))
         else:
             check(T, name, [X, Y], [b, e], lambda x, y: np.power(big(x), y))
-    else:  # exponents up to 19: overflow wraps in the type
-        e = rand(T, shape, low=0, high=20)
+    else:  # exponents up to 19 (past the type's range: x86's conversion) and negative ones
+        e = rand(T, shape, low=0 if dt.kind == "u" else -3, high=20)
         b = rand(T, shape, 1, low=-5, high=6)
         if name == "tpow":
-            check(T, name, [3, X], [e], lambda x: _ipow(3, x, dt))
+            check(T, name, [3, X], [e], lambda x: _x86pow(3, x, dt), exact=True)
         else:
-            check(T, name, [X, Y], [b, e], lambda x, y: _ipow(x, y, dt))
+            check(T, name, [X, Y], [b, e], lambda x, y: _x86pow(x, y, dt), exact=True)
 
 
 @pytest.mark.parametrize("T", type_params("cpow", "csil"))
-def test_integer_negative_exponent_raises(T):
+def test_integer_powers_hand_computed(T):
+    """As upstream (pow in double, truncated): 2 ** -1 is 0, (-1) ** -3 is -1, 1 ** -5 is 1;
+    0 ** -1 is inf, which converts to int32's minimum (Long: int64's), wrapped to the type."""
     dt = T.ELEMENT_TYPE.dtype
-    base = T.from_numpy(np.array([1, 2, 3], dt))
-    exps = T.from_numpy(np.array([2, -1, 0], dt))
-    r = T.from_numpy(np.array([9, 9], dt))
-    with pytest.raises(ValueError, match="negative"):
-        c(T, "cpow")(r, base, exps)
-    with pytest.raises(ValueError, match="negative"):
-        c(T, "tpow")(r, 2, exps)
-    assert list(np.asarray(r)) == [9, 9]  # untouched: checked before resizing
+    bits = 8 * dt.itemsize
+    indefinite = {8: 0, 16: 0, 32: -(2**31), 64: -(2**63)}[bits]
+    base = T.from_numpy(np.array([1, 2, 3, -1, 1, 0, 3], dt))
+    exps = T.from_numpy(np.array([2, -1, 0, -3, -5, -1, 5], dt))
     r = T.empty()
-    c(T, "cpow")(r, exps, T.from_numpy(np.array([0, 0, 0], dt)))
-    assert list(np.asarray(r)) == [1, 1, 1]  # 0 ** 0 == 1
+    c(T, "cpow")(r, base, exps)
+    assert list(np.asarray(r)) == [1, 0, 1, -1, 1, indefinite, int(wrap([243], dt)[0])]
+    c(T, "tpow")(r, 2, exps)
+    assert list(np.asarray(r)) == [4, 0, 1, 0, 0, 0, 32]
+    r = T.empty()
+    c(T, "cpow")(r, exps, T.from_numpy(np.zeros(7, dt)))
+    assert list(np.asarray(r)) == [1] * 7  # 0 ** 0 == 1
 
 
 # ---- modulo ---------------------------------------------------------------------------------
@@ -446,41 +471,70 @@ def test_float_shifts_scale_by_powers_of_two(name, T, shape):
         check(T, name, [X, v], [a], partial(lambda x, p: big(x) * 2.0 ** p, p=sign * v))
 
 
+def _ushift(x, n, left, dt):
+    """Upstream's integer shift: x taken as the unsigned type of its width, shifted (>> brings
+    in zeros), wrapped back into dt; a count outside [0, width) (undefined in C) gives 0."""
+    dt = np.dtype(dt)
+    bits = 8 * dt.itemsize
+    mask = (1 << bits) - 1
+    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n))
+    out = []
+    for xv, nv in zip(x.ravel(), n.ravel(), strict=True):
+        u, k = int(xv) & mask, int(nv)
+        out.append(0 if not 0 <= k < bits else ((u << k) if left else (u >> k)) & mask)
+    return wrap(np.array(out, dtype=object), dt).reshape(x.shape)
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("name,T", params(SHIFTS, "bcsil"))
 def test_integer_shifts(name, T, shape):
     """Counts across the whole range: negative (signed types), in range, at and past the width;
-    numpy's shifts define them all the same way."""
+    values of both signs (a signed value is shifted as its unsigned bits, as upstream)."""
     dt = T.ELEMENT_TYPE.dtype
     info = np.iinfo(dt)
     bits = 8 * dt.itemsize
     a = rand(T, shape, low=info.min, high=info.max)
-    oracle = np.left_shift if "lshift" in name else np.right_shift
+    left = "lshift" in name
     if name.startswith("c"):
         n = rand(T, shape, 1, low=-3 if info.min < 0 else 0, high=bits + 3)
-        check(T, name, [X, Y], [a, n], oracle, exact=True)
+        check(T, name, [X, Y], [a, n], partial(_ushift, left=left, dt=dt), exact=True)
         return
-    for v in [0, 1, bits - 1, bits, bits + 2] + ([-1] if info.min < 0 else []):
-        check(T, name, [X, v], [a], with_arg(oracle, dt.type(v)), exact=True)
+    for v in [0, 1, 3, bits - 1, bits, bits + 2] + ([-1] if info.min < 0 else []):
+        check(T, name, [X, v], [a], partial(_ushift, n=v, left=left, dt=dt), exact=True)
 
 
 def test_shift_semantics_spelled_out():
+    """Hand-computed, as upstream's C: ((unsigned char)x) >> n for Char, and so on."""
     C = module(TYPES["Char"])
-    x = C.from_numpy(np.array([1, -8, 64, -128], np.int8))
+    x = C.from_numpy(np.array([1, -8, 64, -128, -2], np.int8))
     r = C.empty()
     c(C, "lshift")(r, x, 1)
-    assert list(np.asarray(r)) == [2, -16, -128, 0]  # wraps in the type's width
+    assert list(np.asarray(r)) == [2, -16, -128, 0, -4]  # wraps in the type's width
     c(C, "rshift")(r, x, 2)
-    assert list(np.asarray(r)) == [0, -2, 16, -32]  # arithmetic: sign-extending
+    assert list(np.asarray(r)) == [0, 62, 16, 32, 63]  # logical: 248 >> 2, 128 >> 2, 254 >> 2
+    c(C, "rshift")(r, x, 3)
+    assert list(np.asarray(r))[-1] == 31  # the issue's example: Char -2 >> 3 is 31
     c(C, "rshift")(r, x, 9)
-    assert list(np.asarray(r)) == [0, -1, 0, -1]  # past the width: the sign fills
+    assert list(np.asarray(r)) == [0, 0, 0, 0, 0]  # past the width: every bit shifted out
     c(C, "lshift")(r, x, 8)
-    assert list(np.asarray(r)) == [0, 0, 0, 0]
+    assert list(np.asarray(r)) == [0, 0, 0, 0, 0]
     c(C, "lshift")(r, x, -1)
-    assert list(np.asarray(r)) == [0, 0, 0, 0]  # a negative count shifts everything out
+    assert list(np.asarray(r)) == [0, 0, 0, 0, 0]  # a negative count shifts everything out
+    c(C, "crshift")(r, x, C.from_numpy(np.array([0, 1, 6, 7, 3], np.int8)))
+    assert list(np.asarray(r)) == [1, 124, 1, 1, 31]
+    for n, dt, bits in (("Short", np.int16, 16), ("Int", np.int32, 32), ("Long", np.int64, 64)):
+        M = module(TYPES[n])
+        r = M.empty()
+        c(M, "rshift")(r, M.from_numpy(np.array([-2, -1, 5], dt)), 3)
+        assert list(np.asarray(r)) == [(2**bits - 2) >> 3, (2**bits - 1) >> 3, 0]
+        x, n = M.from_numpy(np.array([-2, -1, 5], dt)), M.from_numpy(np.array([1, 0, 1], dt))
+        c(M, "crshift")(r, x, n)
+        assert list(np.asarray(r)) == [(2**bits - 2) >> 1, -1, 2]
     r = BYTE.empty()
     c(BYTE, "rshift")(r, BYTE.from_numpy(np.array([255, 128], np.uint8)), 7)
     assert list(np.asarray(r)) == [1, 1]  # logical for the unsigned type
+    c(BYTE, "lshift")(r, BYTE.from_numpy(np.array([255, 3], np.uint8)), 7)
+    assert list(np.asarray(r)) == [128, 128]
 
 
 # ---- max, min -------------------------------------------------------------------------------
@@ -514,11 +568,34 @@ def test_cmax_nan_follows_upstream():
 # ---- fused ----------------------------------------------------------------------------------
 
 def _addcdiv_int(x, y, z, v, dt):
-    """(value * y) wraps in the type, the division truncates toward zero, t + q wraps."""
-    p = wrap(big(y) * v, dt)
+    """As upstream's C: value * y in int for Byte/Char/Short (exact: C promotes them), in the
+    type for Int/Long (wrapping); the division truncates toward zero; t + q wraps."""
+    p = big(y) * v
+    if np.dtype(dt).itemsize >= 4:
+        p = wrap(p, dt)
     q = [int(pp) // int(zz) if (int(pp) < 0) == (int(zz) < 0) or int(pp) % int(zz) == 0
-         else int(pp) // int(zz) + 1 for pp, zz in zip(p.ravel(), z.ravel(), strict=True)]
+         else int(pp) // int(zz) + 1 for pp, zz in zip(np.ravel(p), z.ravel(), strict=True)]
     return wrap(big(x).ravel() + np.array(q, dtype=object), dt).reshape(x.shape)
+
+
+def test_addcdiv_narrow_product_is_not_wrapped():
+    """Hand-computed: Char 100 * 3 = 300 (not 300 - 256 = 44) before / 7: 42; Byte 200 * 2 =
+    400 / 5 = 80 (not 144 / 5 = 28); Short 300 * 300 = 90000 / 1000 = 90."""
+    for name, dt, v, y, z, want in (("Char", np.int8, 3, 100, 7, 42),
+                                    ("Byte", np.uint8, 2, 200, 5, 80),
+                                    ("Short", np.int16, 300, 300, 1000, 90),
+                                    ("Int", np.int32, 65536, 65536, 1, 0)):
+        M = module(TYPES[name])
+        for layout in ("contiguous", "strided"):
+            t = M.from_numpy(np.zeros(4, dt))
+            s1 = M.from_numpy(np.full(4, y, dt))
+            s2 = M.from_numpy(np.full(4, z, dt))
+            if layout == "strided":
+                t, s1, s2 = (u.narrow(0, 0, 4) for u in (t, s1, s2))
+                t = M.from_numpy(np.zeros((4, 2), dt)).select(1, 0)
+            r = M.empty()
+            c(M, "addcdiv")(r, t, v, s1, s2)
+            assert list(np.asarray(r)) == [want] * 4, (name, layout)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -747,4 +824,5 @@ def test_large_contiguous_threaded():
     c(L, "remainder")(rl, L.from_numpy(x), -7)
     np.testing.assert_array_equal(np.asarray(rl), np.remainder(x, -7))
     c(L, "rshift")(rl, L.from_numpy(x), 3)
-    np.testing.assert_array_equal(np.asarray(rl), np.right_shift(x, 3))
+    logical = np.right_shift(x.astype(np.uint64), 3).astype(np.int64)  # upstream: unsigned
+    np.testing.assert_array_equal(np.asarray(rl), logical)

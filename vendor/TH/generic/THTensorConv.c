@@ -44,10 +44,11 @@ typedef struct {
   long iplane, kplane, oplane;          /* elements per plane */
 } THConvGeom;
 
-/* 'V'/'F' or 'X'/'C', exactly one character. */
+/* 'V'/'F' or 'X'/'C': the first character only, as upstream (Lua hands over a lone char with
+ * no NUL after it, so nothing past s[0] may be read). */
 static char THConv_flag(const char *s, char a, char b, int arg)
 {
-  THArgCheck(s != NULL && (s[0] == a || s[0] == b) && s[1] == '\0', arg,
+  THArgCheck(s != NULL && (s[0] == a || s[0] == b), arg,
              "type of convolution must be '%c' or '%c'", a, b);
   return s[0];
 }

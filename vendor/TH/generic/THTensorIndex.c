@@ -441,47 +441,46 @@ static long THTensor_(sizeAt)(const THTensor *t, int d)
   return d < t->nDimension ? t->size[d] : 1;
 }
 
-/* Concatenation along dimension (0 <= dimension <= the largest nDimension, the last meaning a
- * new trailing dimension, as upstream). Empty inputs are skipped; the others must agree in every
- * other dimension, missing trailing dimensions counting as size 1. */
+/* Concatenation along dimension, as upstream: dimension may be any d >= 0 (the result has
+ * max(d + 1, the inputs' largest nDimension) dimensions, missing ones counting as size 1), or
+ * -2 (Lua's -1): the last of those dimensions. Empty inputs are skipped; the others must agree
+ * in every other dimension. When every input is empty, result is left as it was. */
 void THTensor_(catArray)(THTensor *result, THTensor **inputs, int numInputs, int dimension)
 {
   THArgCheck(numInputs > 0 && inputs != NULL, 3, "at least one input expected, got %d", numInputs);
-  int maxDim = 0, first = -1, aliased = 0;
+  int maxDim = THMax(dimension + 1, 0), first = -1, aliased = 0;
   for (int i = 0; i < numInputs; i++) {
     THArgCheck(inputs[i] != NULL, 2, "input %d is NULL", i + TH_INDEX_BASE);
     if (inputs[i]->nDimension > 0 && first < 0) first = i;
     maxDim = THMax(maxDim, inputs[i]->nDimension);
     aliased |= inputs[i] == result;
   }
-  THIndexCheck(dimension >= 0 && (first < 0 || dimension <= maxDim) && dimension < TH_MAX_DIM,
-               "dimension %d out of range for %dD inputs", dimension + TH_INDEX_BASE, maxDim);
-  int nd = THMax(maxDim, dimension + 1);
+  int cat = dimension;
+  if (dimension + TH_INDEX_BASE == -1) cat = maxDim > 0 ? maxDim - 1 : 0;
+  THArgCheck(cat >= 0, 4, "invalid dimension %d", dimension + TH_INDEX_BASE);
+  THArgCheck(maxDim <= TH_MAX_DIM, 4, "dimension %d: more than %d dimensions",
+             dimension + TH_INDEX_BASE, TH_MAX_DIM);
+  if (first < 0) return; /* all empty: result untouched */
   long size[TH_MAX_DIM];
-  if (first >= 0) {
-    for (int d = 0; d < nd; d++) size[d] = THTensor_(sizeAt)(inputs[first], d);
-    size[dimension] = 0;
-    for (int i = 0; i < numInputs; i++) {
-      THTensor *t = inputs[i];
-      if (t->nDimension == 0) continue;
-      for (int d = 0; d < nd; d++)
-        THArgCheck(d == dimension || THTensor_(sizeAt)(t, d) == size[d], 2,
-                   "input %d has size %ld in dimension %d, input %d size %ld", i + TH_INDEX_BASE,
-                   THTensor_(sizeAt)(t, d), d + TH_INDEX_BASE, first + TH_INDEX_BASE, size[d]);
-      size[dimension] += THTensor_(sizeAt)(t, dimension);
-    }
+  for (int d = 0; d < maxDim; d++) size[d] = THTensor_(sizeAt)(inputs[first], d);
+  size[cat] = 0;
+  for (int i = 0; i < numInputs; i++) {
+    THTensor *t = inputs[i];
+    if (t->nDimension == 0) continue;
+    for (int d = 0; d < maxDim; d++)
+      if (d != cat && THTensor_(sizeAt)(t, d) != size[d])
+        THError("inconsistent tensor sizes: input %d has size %ld in dimension %d, input %d %ld",
+                i + TH_INDEX_BASE, THTensor_(sizeAt)(t, d), d + TH_INDEX_BASE,
+                first + TH_INDEX_BASE, size[d]);
+    size[cat] += THTensor_(sizeAt)(t, cat);
   }
   if (aliased) {
     THTensor *tmp = THTensor_(new)();
-    THTensor_(catArray)(tmp, inputs, numInputs, dimension);
+    THTensor_(catArray)(tmp, inputs, numInputs, cat);
     THTensor_(adopt)(result, tmp);
     return;
   }
-  if (first < 0) {
-    THTensor_(resizeNd)(result, 0, NULL, NULL);
-    return;
-  }
-  THTensor_(resizeNd)(result, nd, size, NULL);
+  THTensor_(resizeNd)(result, maxDim, size, NULL);
   /* each input goes into a narrowed view of the result; the element orders match */
   THTensor_(View) v;
   THTensor *part = THTensor_(viewOf)(&v, result);
@@ -489,10 +488,10 @@ void THTensor_(catArray)(THTensor *result, THTensor **inputs, int numInputs, int
   for (int i = 0; i < numInputs; i++) {
     THTensor *t = inputs[i];
     if (t->nDimension == 0) continue;
-    v.size[dimension] = THTensor_(sizeAt)(t, dimension);
-    part->storageOffset = result->storageOffset + offset * result->stride[dimension];
+    v.size[cat] = THTensor_(sizeAt)(t, cat);
+    part->storageOffset = result->storageOffset + offset * result->stride[cat];
     THTensor_(copy)(part, t);
-    offset += v.size[dimension];
+    offset += v.size[cat];
   }
 }
 
@@ -504,70 +503,83 @@ void THTensor_(cat)(THTensor *r_, THTensor *ta, THTensor *tb, int dimension)
 
 /* ---- ranges ---------------------------------------------------------------------------- */
 
-/* The number of points from xmin toward xmax by step: xmax included (range) or not (arange). */
-static long THTensor_(rangeCount)(accreal xmin, accreal xmax, accreal step, int inclusive)
+/* The number of points of range(xmin, xmax, step), as upstream: (xmax - xmin) / step + 1,
+ * truncated (in accreal: integer division for the integer types). */
+static ptrdiff_t THTensor_(rangeSize)(accreal xmin, accreal xmax, accreal step)
 {
-  THArgCheck(step != 0, 4, "step must be nonzero");
+  THArgCheck(step > 0 || step < 0, 3, "step must be a non-null number");
+  THArgCheck((step > 0 && xmax >= xmin) || (step < 0 && xmax <= xmin), 2,
+             "upper bound and larger bound incoherent with step sign");
 #ifdef TH_REAL_IS_FLOATING
-  THArgCheck(isfinite(xmin) && isfinite(xmax) && isfinite(step), 2, "bounds and step must be finite");
-#endif
-  THArgCheck((step > 0 && xmax >= xmin) || (step < 0 && xmax <= xmin), 4,
-             "upper bound and larger bound inconsistent with step sign");
-#ifdef TH_REAL_IS_FLOATING
-  double q = ((double)xmax - (double)xmin) / (double)step;
-  double n = inclusive ? floor(q) + 1 : ceil(q);
-  THArgCheck(n < (double)LONG_MAX / 2, 4, "too many elements (%g)", n);
-  return (long)n;
+  /* infinite bounds would make the count undefined (upstream converts inf to an integer) */
+  THArgCheck(isfinite(xmin) && isfinite(xmax), 2, "bounds must be finite");
+  double q = ((double)xmax - (double)xmin) / (double)step + 1;
+  THArgCheck(q < (double)PTRDIFF_MAX / 2, 3, "too many elements (%g)", q);
+  return (ptrdiff_t)q;
 #else
   /* in unsigned arithmetic: the span of two longs may not fit in a long */
   uaccreal span = step > 0 ? (uaccreal)xmax - (uaccreal)xmin : (uaccreal)xmin - (uaccreal)xmax;
   uaccreal ustep = step > 0 ? (uaccreal)step : 0 - (uaccreal)step;
   uaccreal q = span / ustep;
-  THArgCheck(q < (uaccreal)LONG_MAX / 2, 4, "too many elements");
-  return (long)(inclusive ? q + 1 : q + (span % ustep != 0));
+  THArgCheck(q < (uaccreal)PTRDIFF_MAX / 2, 3, "too many elements");
+  return (ptrdiff_t)q + 1;
 #endif
 }
 
-/* r_ = the n values xmin + i step, computed in accreal (integers wrap around). */
-static void THTensor_(fillRange)(THTensor *r_, accreal xmin, accreal step, long n)
-{
-  if (n == 0) {
-    THTensor_(resizeNd)(r_, 0, NULL, NULL);
-    return;
-  }
-  THTensor_(resize1d)(r_, n);
-  long i = 0;
-#ifdef TH_REAL_IS_FLOATING
-  TH_TENSOR_APPLY(real, r_, *r__data = (real)(xmin + (accreal)i * step); i++;);
-#else
-  TH_TENSOR_APPLY(real, r_, *r__data = (real)((uaccreal)xmin + (uaccreal)i * (uaccreal)step); i++;);
-#endif
-}
-
-/* floor((xmax - xmin) / step) + 1 values from xmin: xmax is included when it is reached. */
+/* xmin, xmin + step, ... up to xmax included (when reached). As upstream, r_ keeps its shape
+ * (and layout) when it already has that many elements, and is filled in its element order;
+ * otherwise it becomes a vector. Values are xmin + i * step in accreal, i counted in real (so a
+ * Float range stalls where upstream's does, past 2^24 points; integer types wrap). */
 void THTensor_(range)(THTensor *r_, accreal xmin, accreal xmax, accreal step)
 {
-  THTensor_(fillRange)(r_, xmin, step, THTensor_(rangeCount)(xmin, xmax, step, 1));
+  ptrdiff_t n = THTensor_(rangeSize)(xmin, xmax, step);
+  if (THTensor_(nElement)(r_) != n) THTensor_(resize1d)(r_, n);
+#ifdef TH_REAL_IS_FLOATING
+  real i = 0;
+  TH_TENSOR_APPLY(real, r_, *r__data = (real)(xmin + (accreal)i * step); i++;);
+#else
+  uaccreal i = 0;
+  TH_TENSOR_APPLY(real, r_, *r__data = (real)((uaccreal)xmin + i * (uaccreal)step); i++;);
+#endif
 }
 
-/* ceil((xmax - xmin) / step) values from xmin: xmax is excluded (empty when xmin == xmax). */
+/* range without xmax: as upstream, xmax - step is used when step divides xmax - xmin exactly
+ * (so xmin == xmax raises, as there is then no point). */
 void THTensor_(arange)(THTensor *r_, accreal xmin, accreal xmax, accreal step)
 {
-  THTensor_(fillRange)(r_, xmin, step, THTensor_(rangeCount)(xmin, xmax, step, 0));
+#ifdef TH_REAL_IS_FLOATING
+  if (fmod(xmax - xmin, step) == 0) xmax -= step;
+#else
+  THArgCheck(step != 0, 3, "step must be a non-null number"); /* upstream divides by it */
+  uaccreal span = (uaccreal)xmax - (uaccreal)xmin, ustep = (uaccreal)step;
+  /* (xmax - xmin) % step == 0, without signed overflow */
+  uaccreal aspan = (accreal)span < 0 ? 0 - span : span, astep = step < 0 ? 0 - ustep : ustep;
+  if (aspan % astep == 0) xmax = (accreal)((uaccreal)xmax - ustep);
+#endif
+  THTensor_(range)(r_, xmin, xmax, step);
 }
 
 #if defined(TH_REAL_IS_FLOAT) || defined(TH_REAL_IS_DOUBLE)
-/* n >= 2 points from a to b, or one when a == b (as upstream). Each half is stepped from its
- * own end, so that both ends come out exact. */
+#ifdef TH_REAL_IS_FLOAT
+#define PW_POW10(x) powf(10.0f, (x))
+#else
+#define PW_POW10(x) pow(10.0, (x))
+#endif
+/* n points a + i (b - a) / (n - 1), computed in real as upstream (so its roundings), through
+ * 10^x for logspace; n == 1 needs a == b. r_ keeps its shape when it has n elements. */
 static void THTensor_(spaced)(THTensor *r_, real a, real b, long n, int logScale)
 {
-  THArgCheck(n > 1 || (n == 1 && a == b), 4, "invalid number of points %ld", n);
-  THTensor_(resize1d)(r_, n);
-  accreal step = n > 1 ? ((accreal)b - (accreal)a) / (accreal)(n - 1) : 0;
-  long i = 0, half = n / 2;
+  THArgCheck(n > 1 || (n == 1 && a == b), 3, "invalid number of points");
+  if (THTensor_(nElement)(r_) != n) THTensor_(resize1d)(r_, n);
+  if (n == 1) {
+    THTensor_(set1d)(r_, 0, logScale ? PW_POW10(a) : a);
+    return;
+  }
+  real i = 0;
+  real span = b - a, last = (real)(n - 1);
   TH_TENSOR_APPLY(real, r_, {
-    accreal v = i < half ? (accreal)a + step * (accreal)i : (accreal)b - step * (accreal)(n - 1 - i);
-    *r__data = (real)(logScale ? pow(10.0, v) : v);
+    real v = a + i * span / last;
+    *r__data = logScale ? PW_POW10(v) : v;
     i++;
   });
 }
@@ -582,6 +594,7 @@ void THTensor_(logspace)(THTensor *r_, real a, real b, long n)
 {
   THTensor_(spaced)(r_, a, b, n, 1);
 }
+#undef PW_POW10
 #endif
 
 /* ---- matrices -------------------------------------------------------------------------- */

@@ -151,13 +151,43 @@ TH_SIMD_CLONES static real THTensor_(dotKernel)(const real *x, const real *y, pt
   return (real)sum;
 }
 
-/* Each run goes through THBlas_(dot), which accumulates in real (as upstream); runs (and the
- * pieces threads take of large contiguous tensors) add up in accreal, and for integer types the
- * total wraps to real so that neither the layout nor the split can change it. */
+/* Upstream's apply loop walks a tensor in sections: the whole of it when it is contiguous
+ * (size-1 dimensions ignored), else the trailing dimensions that merge (stride[d] ==
+ * stride[d+1] * size[d+1]), stepped by the last dimension's stride. The length of a section
+ * and its stride. */
+static void THTensor_(applySection)(THTensor *t, long *len, long *stride)
+{
+  if (THTensor_(isContiguous)(t)) {
+    *len = (long)THTensor_(nElement)(t);
+    *stride = 1;
+    return;
+  }
+  int d = t->nDimension - 1;
+  long n = t->size[d];
+  *stride = t->stride[d];
+  for (; d > 0 && t->stride[d - 1] == t->stride[d] * t->size[d]; d--) n *= t->size[d - 1];
+  *len = n;
+}
+
+/* The address of t's element number i in its logical (row-major) order. */
+static real *THTensor_(elementAt)(THTensor *t, ptrdiff_t i)
+{
+  real *p = THTensor_(data)(t);
+  for (int d = t->nDimension - 1; d >= 0; d--) {
+    p += (i % t->size[d]) * t->stride[d];
+    i /= t->size[d];
+  }
+  return p;
+}
+
+/* As upstream: every stretch where both operands stay within one section of their apply walk
+ * goes through THBlas_(dot), which sums in real (an integer type wraps there); the stretches
+ * add up in accreal. So integer results depend on the layouts exactly as upstream's do. Large
+ * contiguous float operands are split across threads instead (one section upstream: the same
+ * sum up to rounding). */
 accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
 {
   THTensor_(checkSameNumel)(tensor, src, 2);
-  uaccreal sum = 0;
   ptrdiff_t n = THTensor_(nElement)(tensor);
   if (n == 0) return 0;
 #ifdef TH_REAL_IS_INTEGER
@@ -167,6 +197,10 @@ accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
 #endif
   if (own && THTensor_(allContiguous)(tensor, src, NULL)) {
     const real *x = THTensor_(data)(tensor), *y = THTensor_(data)(src);
+    uaccreal sum = 0;
+#ifdef TH_REAL_IS_INTEGER
+    sum = (uaccreal)THTensor_(dotKernel)(x, y, n); /* one section: wraps in real */
+#else
     uaccreal part[TH_PARALLEL_MAX_THREADS];
     int pieces = 1;
     TH_PARALLEL_PIECES(n, b, e, k, kn, {
@@ -174,25 +208,25 @@ accreal THTensor_(dot)(THTensor *tensor, THTensor *src)
       if (k == 0) pieces = kn;
     });
     for (int k = 0; k < pieces; k++) sum += part[k];
-  } else {
-    THIter a, b;
-    THIter_init(&a, THTensor_(data)(tensor), sizeof(real), tensor->nDimension, tensor->size,
-                tensor->stride);
-    THIter_init(&b, THTensor_(data)(src), sizeof(real), src->nDimension, src->size, src->stride);
-    while (n > 0) {
-      long run = THMin(a.left, b.left);
-      sum += (uaccreal)THBlas_(dot)(run, (real *)a.ptr, TH_ITER_STRIDE(a), (real *)b.ptr,
-                                    TH_ITER_STRIDE(b));
-      THIter_advance(&a, run);
-      THIter_advance(&b, run);
-      n -= run;
-    }
-  }
-#ifdef TH_REAL_IS_INTEGER
-  return (accreal)(real)sum; /* wraps in real whatever the layout, as one BLAS call would */
-#else
-  return (accreal)sum;
 #endif
+    return (accreal)sum;
+  }
+  long lenA, strideA, lenB, strideB;
+  THTensor_(applySection)(tensor, &lenA, &strideA);
+  THTensor_(applySection)(src, &lenB, &strideB);
+  accreal sum = 0;
+  for (ptrdiff_t i = 0; i < n;) {
+    long run = THMin(lenA - (long)(i % lenA), lenB - (long)(i % lenB));
+    real r = THBlas_(dot)(run, THTensor_(elementAt)(tensor, i), strideA,
+                          THTensor_(elementAt)(src, i), strideB);
+#ifdef TH_REAL_IS_INTEGER
+    sum = (accreal)((uaccreal)sum + (uaccreal)(accreal)r);
+#else
+    sum += (accreal)r;
+#endif
+    i += run;
+  }
+  return sum;
 }
 
 accreal THTensor_(sumall)(THTensor *tensor)

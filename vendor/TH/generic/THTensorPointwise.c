@@ -212,17 +212,6 @@ static int THTensor_(pwAnyZero)(THTensor *t)
   return found;
 }
 
-/* x ** e by squaring in ureal, so that overflow wraps; e >= 0 (the callers check). */
-static inline real THTensor_(pwIpow)(real x, real e)
-{
-  ureal r = 1, b = (ureal)x;
-  for (ureal k = (ureal)e; k; k >>= 1) {
-    if (k & 1) r *= b;
-    b *= b;
-  }
-  return (real)r;
-}
-
 /* C's / and %: truncation, the remainder has the sign of the dividend. The divisor -1 is done
  * apart: INT_MIN / -1 and INT_MIN % -1 would trap. y != 0 (the callers check). */
 static inline real THTensor_(pwIdiv)(real x, real y)
@@ -253,41 +242,40 @@ static inline real THTensor_(pwIrem)(real x, real y)
 
 #define PW_BITS ((int)(sizeof(real) * CHAR_BIT))
 
-/* Shifts of the value's own width. A count outside [0, width) shifts every bit out (as numpy):
- * << gives 0; >> gives 0, or -1 for a negative signed value. << wraps (done in ureal); >> of a
- * signed value is arithmetic (sign-extending). */
+/* Shifts as upstream computes them: the value is taken as the unsigned type of its own width
+ * (Byte is unsigned already), so >> brings zeros in from the left (Char -2 >> 3 is 254 >> 3 =
+ * 31) and << wraps to the type. A count outside [0, width) is undefined in C (upstream reads
+ * it as whatever the machine does); here every bit is shifted out: 0 either way. */
+#if defined(TH_REAL_IS_BYTE) || defined(TH_REAL_IS_CHAR)
+#define PW_UWIDTH unsigned char
+#elif defined(TH_REAL_IS_SHORT)
+#define PW_UWIDTH unsigned short
+#elif defined(TH_REAL_IS_INT)
+#define PW_UWIDTH unsigned int
+#else
+#define PW_UWIDTH unsigned long
+#endif
 static inline real THTensor_(pwShl)(real x, real n)
 {
 #ifdef TH_REAL_IS_SIGNED
   if (n < 0) return 0;
 #endif
   if (n >= PW_BITS) return 0;
-  return (real)((ureal)x << n);
+  return (real)(PW_UWIDTH)((PW_UWIDTH)x << n);
 }
 
 static inline real THTensor_(pwShr)(real x, real n)
 {
 #ifdef TH_REAL_IS_SIGNED
-  if (n < 0 || n >= PW_BITS) return x < 0 ? -1 : 0;
-  /* spelled with ~ so that only non-negative values are shifted (>> of a negative is
-   * implementation-defined in C) */
-  return x < 0 ? (real)~(~x >> n) : (real)(x >> n);
-#else
-  if (n >= PW_BITS) return 0;
-  return (real)(x >> n);
+  if (n < 0) return 0;
 #endif
+  if (n >= PW_BITS) return 0;
+  return (real)((PW_UWIDTH)x >> n);
 }
+#undef PW_UWIDTH
 #undef PW_BITS
 #endif /* TH_REAL_IS_INTEGER */
 
-#if defined(TH_REAL_IS_INTEGER) && defined(TH_REAL_IS_SIGNED)
-static int THTensor_(pwAnyNegative)(THTensor *t)
-{
-  int found = 0;
-  TH_TENSOR_APPLY(real, t, found |= *t_data < 0;);
-  return found;
-}
-#endif
 
 #ifdef TH_REAL_IS_FLOATING
 /* Python's % for floats: fmod (exact), moved into the divisor's sign; a zero takes the divisor's
@@ -349,7 +337,9 @@ void THTensor_(clamp)(THTensor *r_, THTensor *t, real min_value, real max_value)
 /* ---- powers ---------------------------------------------------------------------------- */
 
 #ifdef TH_REAL_IS_FLOATING
-/* x * x and 1 / x are what a correctly rounded pow returns for 2 and -1, and much cheaper. */
+/* As upstream: the exponents 1, 2, 3, 0.5, -0.5, -1 and -2 are done as x, x * x, x * x * x,
+ * sqrt(x), 1 / sqrt(x), 1 / x and 1 / (x * x) (their roundings, and sqrt's -0 and NaN for -inf),
+ * any other with pow of the type's precision. */
 void THTensor_(pow)(THTensor *r_, THTensor *t, real value)
 {
   THTensor_(resizeAs)(r_, t);
@@ -357,43 +347,62 @@ void THTensor_(pow)(THTensor *r_, THTensor *t, real value)
     PW_MAP1(r_, t, x);
   else if (value == 2)
     PW_MAP1(r_, t, x * x);
+  else if (value == 3)
+    PW_MAP1(r_, t, x * x * x);
+  else if (value == (real)0.5)
+    PW_MAP1(r_, t, PW_M(sqrt)(x));
+  else if (value == (real)-0.5)
+    PW_MAP1(r_, t, 1 / PW_M(sqrt)(x));
   else if (value == -1)
     PW_MAP1(r_, t, 1 / x);
+  else if (value == -2)
+    PW_MAP1(r_, t, 1 / (x * x));
   else
     PW_MAP1(r_, t, PW_M(pow)(x, value));
 }
 
+/* tpow and cpow call the double pow for every type, as upstream (Float rounds its result). */
 void THTensor_(tpow)(THTensor *r_, real value, THTensor *t)
 {
   THTensor_(resizeAs)(r_, t);
-  PW_MAP1(r_, t, PW_M(pow)(value, x));
+  PW_MAP1(r_, t, pow((double)value, (double)x));
 }
 
 void THTensor_(cpow)(THTensor *r_, THTensor *t, THTensor *src)
 {
   THTensor_(pwCheckNumel)(t, src, 3);
   THTensor_(resizeAs)(r_, t);
-  PW_MAP2(r_, t, src, PW_M(pow)(x, y));
+  PW_MAP2(r_, t, src, pow((double)x, (double)y));
 }
 #else
-/* Integer powers multiply in the type (wrapping); a negative exponent has no integer answer. */
+/* As upstream: the double pow, converted to the type. The conversion of a result outside the
+ * type's range is undefined in C; it is done here as x86-64 does it (upstream's platform):
+ * through a 32-bit integer (64-bit for Long), whose "indefinite" value (its minimum) stands for
+ * anything out of its range, NaN and infinities included, and then wraps to the type. So 2 ** -1
+ * is 0, (-1) ** -3 is -1, and 0 ** -1 (inf) is the indefinite value. */
+static inline real THTensor_(pwPow)(real a, real b)
+{
+  double d = pow((double)a, (double)b);
+#ifdef TH_REAL_IS_LONG
+  if (!(d >= -0x1p63 && d < 0x1p63)) return LONG_MIN;
+  return (real)(long)d;
+#else
+  if (!(d > -0x1p31 - 1 && d < 0x1p31)) return (real)(ureal)0x80000000u;
+  return (real)(ureal)(int)d;
+#endif
+}
+
 void THTensor_(tpow)(THTensor *r_, real value, THTensor *t)
 {
-#ifdef TH_REAL_IS_SIGNED
-  THArgCheck(!THTensor_(pwAnyNegative)(t), 3, "integers to negative integer powers are not allowed");
-#endif
   THTensor_(resizeAs)(r_, t);
-  PW_MAP1(r_, t, THTensor_(pwIpow)(value, x));
+  PW_MAP1(r_, t, THTensor_(pwPow)(value, x));
 }
 
 void THTensor_(cpow)(THTensor *r_, THTensor *t, THTensor *src)
 {
   THTensor_(pwCheckNumel)(t, src, 3);
-#ifdef TH_REAL_IS_SIGNED
-  THArgCheck(!THTensor_(pwAnyNegative)(src), 3, "integers to negative integer powers are not allowed");
-#endif
   THTensor_(resizeAs)(r_, t);
-  PW_MAP2(r_, t, src, THTensor_(pwIpow)(x, y));
+  PW_MAP2(r_, t, src, THTensor_(pwPow)(x, y));
 }
 #endif
 
@@ -657,8 +666,9 @@ void THTensor_(addcmul)(THTensor *r_, THTensor *t, real value, THTensor *src1, T
 #endif
 }
 
-/* (value * src1) / src2, in that order as upstream: for integers the product wraps, then the
- * division truncates. */
+/* (value * src1) / src2, in that order and in C's types as upstream: Byte, Char and Short
+ * are promoted to int (the product is exact), Int and Long multiply in their own width
+ * (wrapping); the division truncates. An integer zero divisor raises (undefined upstream). */
 void THTensor_(addcdiv)(THTensor *r_, THTensor *t, real value, THTensor *src1, THTensor *src2)
 {
   THTensor_(pwCheckNumel)(t, src1, 4);
@@ -669,7 +679,12 @@ void THTensor_(addcdiv)(THTensor *r_, THTensor *t, real value, THTensor *src1, T
 #else
   THArgCheck(!THTensor_(pwAnyZero)(src2), 5, "division by zero");
   THTensor_(resizeAs)(r_, t);
+#if defined(TH_REAL_IS_BYTE) || defined(TH_REAL_IS_CHAR) || defined(TH_REAL_IS_SHORT)
+  /* promoted to int as C promotes them: the product is exact (no wrap to the type) */
+  PW_LOOP3(r_, t, src1, src2, PW_UADD(x, (int)value * (int)y / (int)z));
+#else
   PW_LOOP3(r_, t, src1, src2, PW_UADD(x, THTensor_(pwIdiv)(PW_UMUL(value, y), z)));
+#endif
 #endif
 }
 
