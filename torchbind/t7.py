@@ -100,6 +100,41 @@ _UNREADABLE = {
 _TORCH_DATA = re.compile(r"torch\.\w*(Tensor|Storage)")
 
 
+# ---- straight C calls -----------------------------------------------------------------------
+
+# The file's scalar reads and writes, declared here with a plain pointer argument: the checked
+# wrappers of torchbind.ffi cost a few microseconds a call, which a table of a million numbers
+# pays twenty times an entry. _call still raises what the library parked.
+
+
+def _raw(symbol: str, restype: Any, *argtypes: Any) -> Any:
+    fn = ffi.lib[symbol]  # a new function object: the one ffi declared keeps its types
+    fn.restype = restype
+    fn.argtypes = [ctypes.c_void_p, *argtypes]
+    return fn
+
+
+def _call(fn: Any, *args: Any) -> Any:
+    result = fn(*args)
+    if _PENDING.value:
+        ffi.raise_pending(fn.__name__)
+    return result
+
+
+_PENDING = ffi._pending
+_READ_INT = _raw("THFile_readIntScalar", ctypes.c_int)
+_READ_LONG = _raw("THFile_readLongScalar", ctypes.c_long)
+_READ_DOUBLE = _raw("THFile_readDoubleScalar", ctypes.c_double)
+_READ_CHARS = _raw("THFile_readCharRaw", ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t)
+_WRITE_INT = _raw("THFile_writeIntScalar", None, ctypes.c_int)
+_WRITE_LONG = _raw("THFile_writeLongScalar", None, ctypes.c_long)
+_WRITE_DOUBLE = _raw("THFile_writeDoubleScalar", None, ctypes.c_double)
+_WRITE_CHARS = _raw("THFile_writeCharRaw", ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t)
+_POSITION = _raw("THFile_position", ctypes.c_size_t)
+_HAS_ERROR = _raw("THFile_hasError", ctypes.c_int)
+_CLEAR_ERROR = _raw("THFile_clearError", None)
+
+
 # ---- errors --------------------------------------------------------------------------------
 
 
@@ -237,6 +272,7 @@ class _Reader:
         self.objects = objects  # by index: the file's objects read so far
         self.open_tables: dict[int, bool] = {}  # tables being read: referenced from inside?
         self.path: list[str] = []
+        self.ptr = f.address
         self.end = self._length()
 
     # -- positions and errors
@@ -255,12 +291,18 @@ class _Reader:
         return end
 
     def position(self) -> int:
-        pos = int(TH.THFile_position(self.f))
-        TH.THFile_clearError(self.f)
+        pos = int(_call(_POSITION, self.ptr))
+        _CLEAR_ERROR(self.ptr)
         return pos
 
+    def back(self, nbytes: int) -> int:
+        """The position ``nbytes`` back in a binary file (where the last scalar started); the
+        current position in an ascii file."""
+        return self.position() - (nbytes if self.binary else 0)
+
     def where(self) -> str:
-        return "<root>" + "".join(self.path)
+        path = self.path if len(self.path) <= 24 else [*self.path[:8], "...", *self.path[-12:]]
+        return "<root>" + "".join(path)
 
     def fail(self, cls: type[T7Error], message: str, pos: int | None = None) -> T7Error:
         if self.end is None:  # a pipe: no positions
@@ -277,44 +319,48 @@ class _Reader:
             raise self.fail(T7TruncatedError,
                             f"{what} needs {nbytes} bytes but the file has {left} left")
 
-    def check(self, what: str, pos: int) -> None:
-        """After a scalar read: raises if it fell short."""
-        if TH.THFile_hasError(self.f):
-            TH.THFile_clearError(self.f)
-            if self.end is not None and pos >= self.end:
-                raise self.fail(T7TruncatedError, f"the file ends where {what} should be", pos)
-            if self.binary:
-                raise self.fail(T7TruncatedError, f"the file ends inside {what}", pos)
-            raise self.fail(T7FormatError, f"{what} is not a number", pos)
+    def short(self, what: str) -> T7Error:
+        """The error for a scalar read that fell short (the file's error flag is set)."""
+        _CLEAR_ERROR(self.ptr)
+        pos = self.position()
+        if self.binary or (self.end is not None and pos >= self.end):
+            return self.fail(T7TruncatedError, f"the file ends where {what} should be", pos)
+        return self.fail(T7FormatError, f"{what} is not a number", pos)
 
-    # -- scalars
+    # -- scalars: straight C calls (this is the loop of a table of a million numbers)
 
     def int_(self, what: str) -> int:
-        pos = self.position()
-        v = TH.THFile_readIntScalar(self.f)
-        self.check(what, pos)
-        return int(v)
+        v = int(_READ_INT(self.ptr))
+        if _PENDING.value:
+            ffi.raise_pending("THFile_readIntScalar")
+        if _HAS_ERROR(self.ptr):
+            raise self.short(what)
+        return v
 
     def long_(self, what: str) -> int:
-        pos = self.position()
-        v = TH.THFile_readLongScalar(self.f)
-        self.check(what, pos)
-        return int(v)
+        v = int(_call(_READ_LONG, self.ptr))
+        if _HAS_ERROR(self.ptr):
+            raise self.short(what)
+        return v
 
-    def double_(self, what: str) -> float:
-        pos = self.position()
-        v = TH.THFile_readDoubleScalar(self.f)
-        self.check(what, pos)
-        return float(v)
+    def double_(self) -> float:
+        """A number. Not checked here: the file's error flag stays set until the next check
+        (the next type id, or the end of the object), which saves a call per number."""
+        v = float(_READ_DOUBLE(self.ptr))
+        if _PENDING.value:
+            ffi.raise_pending("THFile_readDoubleScalar")
+        return v
 
-    def count(self, what: str, per_item: int, *, is_long: bool = False) -> int:
+    def count(self, what: str, per_item: int, *, is_long: bool = False, small: int = 0) -> int:
         """A size from the file: non-negative, and no larger than the rest of the file holds
-        at ``per_item`` bytes an item (binary) or one byte an item (ascii)."""
-        pos = self.position()
+        at ``per_item`` bytes an item (binary) or one byte an item (ascii). Sizes up to
+        ``small`` are not checked (a short read finds them out without a large allocation)."""
         n = self.long_(what) if is_long else self.int_(what)
         if n < 0:
-            raise self.fail(T7FormatError, f"{what} is negative ({n})", pos)
-        self.need(n * (per_item if self.binary else 1), f"{what} of {n}")
+            raise self.fail(T7FormatError, f"{what} is negative ({n})",
+                            self.back(self.long_size if is_long else 4))
+        if self.end is not None and n > small:
+            self.need(n * (per_item if self.binary else 1), f"{what} of {n}")
         return n
 
     def bytes_(self, n: int, what: str) -> bytes:
@@ -322,76 +368,83 @@ class _Reader:
         if self.end is None and n > _CHUNK:
             return b"".join(self.bytes_(min(_CHUNK, n - i), what) for i in range(0, n, _CHUNK))
         buf = ctypes.create_string_buffer(max(n, 1))
-        got = int(TH.THFile_readCharRaw(self.f, ctypes.addressof(buf), n))
-        if got != n or TH.THFile_hasError(self.f):
-            TH.THFile_clearError(self.f)
+        got = int(_call(_READ_CHARS, self.ptr, ctypes.addressof(buf), n)) if n else 0
+        if got != n or _HAS_ERROR(self.ptr):
+            _CLEAR_ERROR(self.ptr)
             raise self.fail(T7TruncatedError, f"the file ends inside {what} ({got} of {n} bytes)")
         return buf.raw[:n]
 
     def string(self, what: str) -> bytes:
-        n = self.count(f"the length of {what}", 1)
+        n = self.count(f"the length of {what}", 1, small=4096)
         return self.bytes_(n, what)
 
     # -- objects
 
     def object(self) -> Any:
-        pos = self.position()
         t = self.int_("a type id")
-        if t == TYPE_NIL:
-            return None
         if t == TYPE_NUMBER:
-            return self.double_("a number")
-        if t == TYPE_BOOLEAN:
-            return self.int_("a boolean") == 1
+            return self.double_()
         if t == TYPE_STRING:
             raw = self.string("a string")
             try:
                 return raw.decode("utf-8")
             except UnicodeDecodeError:
                 return raw
+        if t == TYPE_NIL:
+            return None
+        if t == TYPE_BOOLEAN:
+            return self.int_("a boolean") == 1
         if t == TYPE_FUNCTION:
             raise self.fail(T7UnsupportedError, "a Lua function (bytecode) cannot be loaded in "
-                            "Python", pos)
+                            "Python", self.back(4))
         if t not in (TYPE_TABLE, TYPE_TORCH, TYPE_RECUR_FUNCTION, TYPE_LEGACY_RECUR_FUNCTION):
             raise self.fail(T7FormatError, f"unknown type id {t} (not a Torch7 file, or not "
                             f"this format={'binary' if self.binary else 'ascii'!r} / "
-                            f"long_size={self.long_size})", pos)
+                            f"long_size={self.long_size})", self.back(4))
         index = self.int_("an object index")
         if index in self.objects:
             if index in self.open_tables:
                 self.open_tables[index] = True
             return self.objects[index]
-        expected = len(self.objects) + 1
-        if index != expected:
-            raise self.fail(T7FormatError, f"a reference to object #{index}, which the file "
-                            f"has not defined (the next new object is #{expected})", pos)
+        self.new_index(index)
         if t in (TYPE_RECUR_FUNCTION, TYPE_LEGACY_RECUR_FUNCTION):
             raise self.fail(T7UnsupportedError, "a Lua function (bytecode) cannot be loaded in "
-                            "Python", pos)
+                            "Python", self.back(8))
         if t == TYPE_TABLE:
             return self.table(index)
         return self.torch(index)
+
+    def new_index(self, index: int) -> None:
+        """Raises unless ``index`` numbers the next new object (as the writer numbers them)."""
+        expected = len(self.objects) + 1
+        if index != expected:
+            raise self.fail(T7FormatError, f"a reference to object #{index}, which the file "
+                            f"has not defined (the next new object is #{expected})",
+                            self.back(4))
 
     def table(self, index: int, *, as_dict: bool = False) -> Any:
         n = self.count("the table's size", 8)
         d: dict[Any, Any] = {}
         self.objects[index] = d
         self.open_tables[index] = False
+        path = self.path
         for i in range(n):
-            self.path.append(f"<key #{i + 1}>")
-            pos = self.position()
+            path.append(f"<key #{i + 1}>")
             key = self.object()
-            key = self.key(key, pos)
-            self.path[-1] = _key_repr(key)
+            if type(key) is float and key.is_integer():
+                key = int(key)
+            elif type(key) is not str:
+                key = self.key(key)
+            path[-1] = f"[{key!r}]"
             value = self.object()
-            self.path.pop()
+            path.pop()
             if value is None:  # Lua: a nil value is no entry
                 continue
             if key in d:
                 old = next(k for k in d if k == key)
                 cls = T7UnsupportedError if type(old) is not type(key) else T7FormatError
                 raise self.fail(cls, f"the table has the key {old!r} and also the key {key!r}, "
-                                "one Python key", pos)
+                                "one Python key")
             d[key] = value
         referenced = self.open_tables.pop(index)
         if not as_dict and not referenced and all(type(k) is int for k in d) and (
@@ -401,20 +454,18 @@ class _Reader:
             return lst
         return d
 
-    def key(self, key: Any, pos: int) -> Any:
+    def key(self, key: Any) -> Any:
         if key is None:
-            raise self.fail(T7FormatError, "a table key is nil", pos)
+            raise self.fail(T7FormatError, "a table key is nil")
         if isinstance(key, float):
             if math.isnan(key):
-                raise self.fail(T7FormatError, "a table key is NaN", pos)
-            if key.is_integer():
-                return int(key)
+                raise self.fail(T7FormatError, "a table key is NaN")
             return key
         try:
             hash(key)
         except TypeError:
             raise self.fail(T7UnsupportedError, f"a table key is a {type(key).__name__}, which "
-                            "cannot be a Python dict key", pos) from None
+                            "cannot be a Python dict key") from None
         return key
 
     def class_name(self, what: str) -> tuple[str, str | None]:
@@ -577,6 +628,7 @@ class _Writer:
 
     def __init__(self, f: File, long_size: int, state: _WriteState) -> None:
         self.f = f
+        self.ptr = f.address
         self.long_size = long_size
         self.indices = state.indices
         self.keep = state.keep
@@ -589,7 +641,7 @@ class _Writer:
     def int_(self, v: int, what: str) -> None:
         if not -2**31 <= v <= _INT32_MAX:
             raise self.fail(T7UnwritableError, f"{what} {v} does not fit the format's 4-byte int")
-        TH.THFile_writeIntScalar(self.f, v)
+        _call(_WRITE_INT, self.ptr, v)
 
     def fits(self, v: int, what: str) -> None:
         """Raises if a long does not fit the file's longs (C would cut it silently)."""
@@ -598,7 +650,7 @@ class _Writer:
 
     def long_(self, v: int, what: str) -> None:
         self.fits(v, what)
-        TH.THFile_writeLongScalar(self.f, v)
+        _call(_WRITE_LONG, self.ptr, v)
 
     def number(self, x: Any) -> float:
         if isinstance(x, (int, np.integer)):
@@ -613,7 +665,7 @@ class _Writer:
     def chars(self, raw: bytes) -> None:
         self.int_(len(raw), "a string of length")
         if raw:
-            TH.THFile_writeCharRaw(self.f, raw, len(raw))
+            _call(_WRITE_CHARS, self.ptr, raw, len(raw))
 
     def new_index(self, key: Any, type_id: int, obj: Any) -> bool:
         """Writes the type id and the index; True if the object must follow (first time)."""
@@ -636,7 +688,7 @@ class _Writer:
         elif _is_number(x):
             v = self.number(x)
             self.int_(TYPE_NUMBER, "type id")
-            TH.THFile_writeDoubleScalar(self.f, v)
+            _call(_WRITE_DOUBLE, self.ptr, v)
         elif isinstance(x, str):
             self.int_(TYPE_STRING, "type id")
             self.chars(x.encode("utf-8"))
@@ -790,7 +842,10 @@ def _read(f: File, binary: bool, long_size: int) -> Any:
     f.clear_error()
     reader = _Reader(f, binary, long_size, _READ.setdefault(f, {}))
     try:
-        return reader.object()
+        obj = reader.object()
+        if TH.THFile_hasError(f):  # a number at the very end fell short
+            raise reader.short("a number")
+        return obj
     except RecursionError:
         raise T7UnsupportedError(f"objects nested too deeply for Python, at {reader.where()}"
                                  ) from None
