@@ -293,6 +293,46 @@ def test_several_objects_in_one_open_file_refer_to_each_other(fmt, long_size, tm
         assert t7.load(f, format=fmt, long_size=long_size) == [1.0, 2.0]
 
 
+def test_reading_again_after_a_seek_starts_afresh():
+    """Objects are remembered across calls only while the calls follow each other: after a
+    seek back, the same bytes load again (not a reference to what the first call loaded)."""
+    with MemoryFile("rw") as f:
+        t7.save(f, {"a": [1]})
+        f.seek(0)
+        first = t7.load(f)
+        f.seek(0)
+        second = t7.load(f)
+    assert first == second == {"a": [1.0]} and first is not second
+
+
+def test_deep_nesting_raises_instead_of_overflowing():
+    deep: list[Any] = []
+    x = deep
+    for _ in range(5000):
+        x.append([])
+        x = x[0]
+    with pytest.raises(t7.T7UnwritableError, match=r"nested deeper than \d+ levels"):
+        t7.dumps(deep)
+    raw = b"".join(table(i + 1, 1, number(1)) for i in range(5000)) + table(5001, 0, b"")
+    with pytest.raises(t7.T7UnsupportedError, match=r"nested deeper than \d+ levels.*\.\.\."):
+        t7.loads(raw)
+    shallow = b"".join(table(i + 1, 1, number(1)) for i in range(100)) + table(101, 0, b"")
+    assert isinstance(t7.loads(shallow), list)
+
+
+def test_files_in_the_wrong_mode_raise_oserror(tmp_path):
+    p = tmp_path / "x.t7"
+    t7.save(p, [1])
+    with DiskFile(p, "w") as f, pytest.raises(OSError, match="write-only"):
+        t7.load(f)
+    with DiskFile(p, "r") as f, pytest.raises(OSError, match="read-only"):
+        t7.save(f, 1)
+    f = DiskFile(p, "r")
+    f.close()
+    with pytest.raises(OSError, match="closed"):
+        t7.load(f)
+
+
 # ---- what cannot be written ------------------------------------------------------------------
 
 

@@ -45,8 +45,10 @@ import ctypes
 import math
 import os
 import re
+import sys
 import weakref
 from collections.abc import Iterator, Mapping
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -258,6 +260,17 @@ def _lua_number(text: bytes) -> float | None:
         return None
 
 
+def _depth_budget() -> int:
+    """How many levels of tables and objects a reader or writer called from here may nest:
+    a level takes up to 4 Python frames, and 100 are left for what the levels call."""
+    used = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        used += 1
+        frame = frame.f_back
+    return max((sys.getrecursionlimit() - used - 100) // 4, 0)
+
+
 def _key_repr(key: Any) -> str:
     return f"[{key!r}]"
 
@@ -274,6 +287,7 @@ class _Reader:
         self.path: list[str] = []
         self.ptr = f.address
         self.end = self._length()
+        self.depth, self.max_depth = 0, _depth_budget()
 
     # -- positions and errors
 
@@ -410,9 +424,13 @@ class _Reader:
         if t in (TYPE_RECUR_FUNCTION, TYPE_LEGACY_RECUR_FUNCTION):
             raise self.fail(T7UnsupportedError, "a Lua function (bytecode) cannot be loaded in "
                             "Python", self.back(8))
-        if t == TYPE_TABLE:
-            return self.table(index)
-        return self.torch(index)
+        if self.depth >= self.max_depth:
+            raise self.fail(T7UnsupportedError, f"objects nested deeper than {self.max_depth} "
+                            "levels (Python's recursion limit: sys.setrecursionlimit raises it)")
+        self.depth += 1
+        obj = self.table(index) if t == TYPE_TABLE else self.torch(index)
+        self.depth -= 1
+        return obj
 
     def new_index(self, index: int) -> None:
         """Raises unless ``index`` numbers the next new object (as the writer numbers them)."""
@@ -630,13 +648,19 @@ class _Writer:
         self.f = f
         self.ptr = f.address
         self.long_size = long_size
+        self.state = state
         self.indices = state.indices
         self.keep = state.keep
         self.arrays = state.arrays
         self.path: list[str] = []
+        self.depth, self.max_depth = 0, _depth_budget()
+
+    def where(self) -> str:
+        path = self.path if len(self.path) <= 24 else [*self.path[:8], "...", *self.path[-12:]]
+        return "<root>" + "".join(path)
 
     def fail(self, cls: type[Exception], message: str) -> Exception:
-        return cls(f"{message}, at <root>{''.join(self.path)}")
+        return cls(f"{message}, at {self.where()}")
 
     def int_(self, v: int, what: str) -> None:
         if not -2**31 <= v <= _INT32_MAX:
@@ -722,6 +746,14 @@ class _Writer:
             raise self.fail(T7UnwritableError, f"a {type(x).__name__} has no Torch7 form")
 
     def entries(self, entries: list[tuple[Any, Any]]) -> None:
+        if self.depth >= self.max_depth:
+            raise self.fail(T7UnwritableError, f"objects nested deeper than {self.max_depth} "
+                            "levels (Python's recursion limit: sys.setrecursionlimit raises it)")
+        self.depth += 1
+        self.table_entries(entries)
+        self.depth -= 1
+
+    def table_entries(self, entries: list[tuple[Any, Any]]) -> None:
         self.int_(len(entries), "table size")
         for k, v in entries:
             self.path.append(_key_repr(k))
@@ -798,7 +830,7 @@ class _Writer:
         if n:
             written = int(getattr(TH, f"THFile_write{s.etype.name}")(self.f, s))
             if written != n:
-                raise OSError(f"wrote {written} of {n} elements at <root>{''.join(self.path)}")
+                raise OSError(f"wrote {written} of {n} elements, at {self.where()}")
 
 
 # ---- the public functions ------------------------------------------------------------------
@@ -830,9 +862,22 @@ def _configure(f: File, binary: bool, long_size: int) -> None:
 
 
 # Per open file, as Lua keeps them in the file's environment: the objects read from it and
-# written to it so far, so that objects in later calls may refer to objects of earlier ones.
-_READ: weakref.WeakKeyDictionary[File, dict[int, Any]] = weakref.WeakKeyDictionary()
-_WRITTEN: weakref.WeakKeyDictionary[File, _WriteState] = weakref.WeakKeyDictionary()
+# written to it so far, so that an object in a later call may refer to one of an earlier call.
+# Kept only while calls follow each other: a call that starts anywhere but where the last one
+# ended (after a seek, say) starts afresh, and so does any call after a failed one.
+_READ: weakref.WeakKeyDictionary[File, tuple[int | None, dict[int, Any]]] = (
+    weakref.WeakKeyDictionary())
+_WRITTEN: weakref.WeakKeyDictionary[File, tuple[int | None, _WriteState]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _tell(f: File) -> int | None:
+    """The file's position, or None where it has none (a pipe)."""
+    pos = int(TH.THFile_position(f))
+    if TH.THFile_hasError(f):
+        TH.THFile_clearError(f)
+        return None
+    return pos
 
 
 def _read(f: File, binary: bool, long_size: int) -> Any:
@@ -840,11 +885,13 @@ def _read(f: File, binary: bool, long_size: int) -> Any:
     was_quiet = bool(TH.THFile_isQuiet(f))
     f.quiet()  # short reads flag an error that the reader turns into a T7 exception
     f.clear_error()
-    reader = _Reader(f, binary, long_size, _READ.setdefault(f, {}))
+    at, objects = _READ.pop(f, (None, {}))
+    reader = _Reader(f, binary, long_size, objects if at == _tell(f) else {})
     try:
         obj = reader.object()
         if TH.THFile_hasError(f):  # a number at the very end fell short
             raise reader.short("a number")
+        _READ[f] = (_tell(f), reader.objects)
         return obj
     except RecursionError:
         raise T7UnsupportedError(f"objects nested too deeply for Python, at {reader.where()}"
@@ -856,12 +903,14 @@ def _read(f: File, binary: bool, long_size: int) -> Any:
 
 def _write(f: File, obj: Any, binary: bool, long_size: int) -> None:
     _configure(f, binary, long_size)
-    writer = _Writer(f, long_size, _WRITTEN.setdefault(f, _WriteState()))
+    at, state = _WRITTEN.pop(f, (None, _WriteState()))
+    writer = _Writer(f, long_size, state if at == _tell(f) else _WriteState())
     try:
         writer.object(obj)
     except RecursionError:
-        raise T7UnwritableError(f"objects nested too deeply for Python, at <root>"
-                                f"{''.join(writer.path)}") from None
+        raise T7UnwritableError(f"objects nested too deeply for Python, at {writer.where()}"
+                                ) from None
+    _WRITTEN[f] = (_tell(f), writer.state)
 
 
 PathOrFile = str | os.PathLike[str] | File
