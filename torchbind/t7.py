@@ -47,7 +47,7 @@ import os
 import re
 import sys
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import FrameType
 from typing import Any
 
@@ -272,7 +272,13 @@ def _depth_budget() -> int:
 
 
 def _key_repr(key: Any) -> str:
+    """A table key in an error's path: Lua's keys (a list's first entry is [1])."""
     return f"[{key!r}]"
+
+
+def _field_repr(key: Any) -> str:
+    """A field of an object in an error's path: .name, or [key] for other keys."""
+    return f".{key}" if isinstance(key, str) and _IDENTIFIER.fullmatch(key) else f"[{key!r}]"
 
 
 class _Reader:
@@ -453,7 +459,7 @@ class _Reader:
                 key = int(key)
             elif type(key) is not str:
                 key = self.key(key)
-            path[-1] = f"[{key!r}]"
+            path[-1] = _field_repr(key) if as_dict else f"[{key!r}]"
             value = self.object()
             path.pop()
             if value is None:  # Lua: a nil value is no entry
@@ -515,7 +521,6 @@ class _Reader:
             raise self.fail(T7UnsupportedError, f"cannot load {name}: {what}", pos)
         obj = TorchObject(name, version=version)
         self.objects[index] = obj
-        self.path.append(f"<{name}>")
         pos = self.position()
         t = self.int_("the type id of the fields")
         if t != TYPE_TABLE:
@@ -533,7 +538,6 @@ class _Reader:
                                 f"the file has not defined (the next new object is "
                                 f"#{expected})", pos)
             fields = self.table(fields_index, as_dict=True)
-        self.path.pop()
         if not isinstance(fields, dict):
             raise self.fail(T7FormatError, f"the fields of a {name} are not a table", pos)
         object.__setattr__(obj, "fields", fields)
@@ -745,18 +749,18 @@ class _Writer:
         else:
             raise self.fail(T7UnwritableError, f"a {type(x).__name__} has no Torch7 form")
 
-    def entries(self, entries: list[tuple[Any, Any]]) -> None:
+    def entries(self, entries: list[tuple[Any, Any]], *, fields: bool = False) -> None:
         if self.depth >= self.max_depth:
             raise self.fail(T7UnwritableError, f"objects nested deeper than {self.max_depth} "
                             "levels (Python's recursion limit: sys.setrecursionlimit raises it)")
         self.depth += 1
-        self.table_entries(entries)
+        self.table_entries(entries, _field_repr if fields else _key_repr)
         self.depth -= 1
 
-    def table_entries(self, entries: list[tuple[Any, Any]]) -> None:
+    def table_entries(self, entries: list[tuple[Any, Any]], where: Callable[[Any], str]) -> None:
         self.int_(len(entries), "table size")
         for k, v in entries:
-            self.path.append(_key_repr(k))
+            self.path.append(where(k))
             if isinstance(k, (bool, np.bool_, str, bytes)):
                 pass
             elif _is_number(k):
@@ -788,9 +792,9 @@ class _Writer:
             raise self.fail(T7UnwritableError, f"the fields of a {name} are not a dict")
         if self.new_index(("py", id(x)), TYPE_TORCH, x):
             self.class_header(name, x.version)
-            self.path.append(f"<{name}>")
-            self.object(x.fields)
-            self.path.pop()
+            f = x.fields
+            if self.new_index(("py", id(f)), TYPE_TABLE, f):
+                self.entries([(k, v) for k, v in f.items() if v is not None], fields=True)
 
     def tensor(self, t: Tensor) -> None:
         if not self.new_index(("tensor", t.address), TYPE_TORCH, t):
