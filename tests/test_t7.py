@@ -333,6 +333,46 @@ def test_files_in_the_wrong_mode_raise_oserror(tmp_path):
         t7.load(f)
 
 
+def lua_view(x: Any) -> Any:
+    """What loading a saved Python value gives back: the mapping table of the module's doc."""
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, (int, float)):
+        return float(x)
+    if isinstance(x, bytes):
+        try:
+            return x.decode("utf-8")
+        except UnicodeDecodeError:
+            return x
+    if isinstance(x, (list, dict)):
+        items = x.items() if isinstance(x, dict) else enumerate(x, 1)
+        d = {(int(k) if isinstance(k, float) and k.is_integer() else k): lua_view(v)
+             for k, v in items if v is not None}
+        if all(type(k) is int for k in d) and (not d or (min(d) == 1 and max(d) == len(d))):
+            return [d[k] for k in range(1, len(d) + 1)]
+        return d
+    return x
+
+
+def test_random_tables_round_trip():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    leaves = (st.none() | st.booleans() | st.integers(-2**53, 2**53)
+              | st.floats(allow_nan=False) | st.text(max_size=8) | st.binary(max_size=8))
+    keys = (st.text(max_size=6) | st.integers(-3, 6) | st.floats(allow_nan=False)
+            | st.booleans())
+    values = st.recursive(leaves, lambda c: st.lists(c, max_size=5)
+                          | st.dictionaries(keys, c, max_size=5), max_leaves=20)
+
+    @hypothesis.settings(max_examples=100, deadline=None)
+    @hypothesis.given(values, st.sampled_from(FORMATS))
+    def round_trip(x: Any, fmt: tuple[str, int]) -> None:
+        opts = {"format": fmt[0], "long_size": fmt[1]}
+        assert t7.loads(t7.dumps(x, **opts), **opts) == lua_view(x)
+
+    round_trip()
+
+
 # ---- what cannot be written ------------------------------------------------------------------
 
 

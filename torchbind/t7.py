@@ -20,7 +20,9 @@ instance of a ``torch.class`` (``nn.*``)     :class:`TorchObject`
 
 An object referenced twice (a table, a tensor, a storage) loads as one Python object, and saving
 keeps it one object; two tensors over one storage share memory after loading. A storage loads
-with one read straight into its memory.
+with one read straight into its memory. Several objects in one open file load (and save) one
+after another, a later one referring to an earlier one's objects as in Lua, as long as each
+call starts where the previous one ended.
 
     >>> import numpy as np, torchbind.float_tensor as F
     >>> from torchbind import t7
@@ -31,12 +33,18 @@ with one read straight into its memory.
     (3.0, 'nn.Linear', [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
 
 Bad files raise :class:`T7FormatError` (a ``ValueError``; :class:`T7TruncatedError` when the
-file ends early) naming where in the object the problem sits, before any allocation larger than
-the file; what Python cannot hold (a Lua function, a table used as a key) raises
+file ends early) naming where in the object the problem sits (``<root>['model'].weight``, with
+Lua's keys: a list's first entry is ``[1]``) and at which byte, before any allocation larger
+than the file; what Python cannot hold (a Lua function, a table used as a key) raises
 :class:`T7UnsupportedError`, and what Lua cannot hold (a ``set``, say) :class:`T7UnwritableError`.
 
-Speed (``python scripts/bench_t7.py``): a 256 MiB FloatTensor loads from the page cache in about
-the time ``numpy.fromfile`` takes on the same file (see the README's Performance section).
+    >>> t7.loads(bytes([9, 0, 0, 0]))
+    Traceback (most recent call last):
+    ...
+    torchbind.t7.T7FormatError: unknown type id 9 (not a Torch7 file, ...), at <root> (byte 0)
+
+Speed (``PYTHONPATH=. python scripts/bench_t7.py``): a 256 MiB FloatTensor loads from the page
+cache in 0.99x the time ``numpy.fromfile`` takes on the same file (see the README).
 """
 
 from __future__ import annotations
