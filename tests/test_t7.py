@@ -9,9 +9,11 @@ every way a file can be bad.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
+import pickle
 import shutil
 import struct
 import subprocess
@@ -261,6 +263,9 @@ def test_torch_object_round_trip_and_protocol():
     back = t7.loads(t7.dumps(m))
     assert back.typename == "nn.Linear" and back.version == "2"
     assert back.weight is back.gradWeight and back.bias.tolist() == [0.0, 0.0]
+    clone = copy.deepcopy(m)
+    assert clone.typename == "nn.Linear" and clone.version == "2" and clone.fields is not m.fields
+    assert pickle.loads(pickle.dumps(t7.TorchObject("nn.ReLU", {"p": 0.5}))).p == 0.5
     legacy = t7.TorchObject("my.Old", {"a": 1}, version=None)
     raw = t7.dumps(legacy)
     assert b"V " not in raw
@@ -496,9 +501,12 @@ BAD_FILES = {
                         t7.T7FormatError, "with 2147483647 dimensions"),
     "negative nDimension": (torch_header(1, b"torch.FloatTensor") + i32(-1), t7.T7FormatError,
                             "with -1 dimensions"),
-    "sizes past the storage": (tensor(1, b"torch.FloatTensor", [2**40, 2**40], [2**40, 1], 1,
+    "sizes past the storage": (tensor(1, b"torch.FloatTensor", [2**40, 4], [4, 1], 1,
                                       storage(2, b"torch.FloatStorage", 4, FLOATS)),
                                t7.T7FormatError, "reaches element .* of a storage of 4"),
+    "2^80 elements over one": (tensor(1, b"torch.FloatTensor", [2**40, 2**40], [0, 0], 1,
+                                      storage(2, b"torch.FloatStorage", 4, FLOATS)),
+                               t7.T7FormatError, "more elements than a C long counts"),
     "offset past the storage": (tensor(1, b"torch.FloatTensor", [1], [1], 5,
                                        storage(2, b"torch.FloatStorage", 4, FLOATS)),
                                 t7.T7FormatError, "reaches element 5 of a storage of 4"),

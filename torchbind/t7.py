@@ -622,6 +622,9 @@ class _Reader:
         if any(s < 0 for s in steps):
             raise self.fail(T7FormatError, f"a {name} with strides {steps} (TH strides are "
                             "non-negative)", pos)
+        if math.prod(dims) > 2**63 - 1:
+            raise self.fail(T7FormatError, f"a {name} of sizes {dims} has more elements than "
+                            "a C long counts", pos)
         if nd and storage is None:
             raise self.fail(T7FormatError, f"a {name} of sizes {dims} has no storage", pos)
         if nd:
