@@ -44,7 +44,7 @@ than the file; what Python cannot hold (a Lua function, a table used as a key) r
     torchbind.t7.T7FormatError: unknown type id 9 (not a Torch7 file, ...), at <root> (byte 0)
 
 Speed (``PYTHONPATH=. python scripts/bench_t7.py``): a 256 MiB FloatTensor loads from the page
-cache in 0.99x the time ``numpy.fromfile`` takes on the same file (see the README).
+cache in the time ``numpy.fromfile`` takes on the same file (ratio 1.01; see the README).
 """
 
 from __future__ import annotations
