@@ -1,8 +1,8 @@
 /* generic/THTensorIndex.c: indexing with index tensors and masks, construction and extraction
  * (cat, range, diag, ...) and the products built on ger and addmm (addr, addbmm, baddbmm).
  *
- * Conventions, as upstream: index VALUES are 1-based (TH_INDEX_BASE) THLongTensors, dimension
- * ARGUMENTS are 0-based. Every argument, index value and mask value is checked before anything
+ * Conventions, as upstream: index VALUES taken are 1-based (TH_INDEX_BASE) THLongTensors, the
+ * subscripts nonzero returns are 0-based, dimension ARGUMENTS are 0-based. Every argument, index value and mask value is checked before anything
  * is allocated or written, so an error leaves the tensors as they were and leaks nothing. An
  * input that is also the tensor written (r_ == src) is read from a copy, or the result is built
  * in a fresh tensor that r_ then takes over, so that nothing is overwritten while being read. */
@@ -396,8 +396,9 @@ void THTensor_(maskedSelect)(THTensor *tensor, THTensor *src, THByteTensor *mask
   });
 }
 
-/* subscript = the 1-based subscripts of the nonzero elements, one row each, in storage order
- * of a contiguous tensor (row-major). No nonzero element gives an empty subscript. */
+/* subscript = the subscripts of the nonzero elements, one row each, in storage order of a
+ * contiguous tensor (row-major). They are 0-based, as upstream's C API returns them (Lua's
+ * binding adds 1). No nonzero element gives an empty subscript. */
 void THTensor_(nonzero)(THLongTensor *subscript, THTensor *tensor)
 {
   if ((void *)subscript == (void *)tensor) {
@@ -421,7 +422,7 @@ void THTensor_(nonzero)(THLongTensor *subscript, THTensor *tensor)
   const real *p = THTensor_(data)(tensor);
   for (ptrdiff_t left = THTensor_(nElement)(tensor); left > 0; left--) {
     if (*p != 0) {
-      for (int d = 0; d < nd; d++) row[d * cstep] = pos[d] + TH_INDEX_BASE;
+      for (int d = 0; d < nd; d++) row[d * cstep] = pos[d];
       row += rstep;
     }
     for (int d = nd - 1; d >= 0; d--) { /* odometer step in row-major order */
@@ -442,7 +443,7 @@ static long THTensor_(sizeAt)(const THTensor *t, int d)
 }
 
 /* Concatenation along dimension (0 <= dimension <= the largest nDimension, the last meaning a
- * new trailing dimension, as upstream). Empty inputs are skipped; the others must agree in every
+ * new trailing dimension, as upstream; -2 is the widest input's last dimension). Empty inputs are skipped; the others must agree in every
  * other dimension, missing trailing dimensions counting as size 1. */
 void THTensor_(catArray)(THTensor *result, THTensor **inputs, int numInputs, int dimension)
 {
@@ -454,6 +455,8 @@ void THTensor_(catArray)(THTensor *result, THTensor **inputs, int numInputs, int
     maxDim = THMax(maxDim, inputs[i]->nDimension);
     aliased |= inputs[i] == result;
   }
+  /* -2 (Lua's -1 once its bindings take 1 off) means the last dimension of the widest input */
+  if (dimension == -1 - TH_INDEX_BASE) dimension = maxDim > 0 ? maxDim - 1 : 0;
   THIndexCheck(dimension >= 0 && (first < 0 || dimension <= maxDim) && dimension < TH_MAX_DIM,
                "dimension %d out of range for %dD inputs", dimension + TH_INDEX_BASE, maxDim);
   int nd = THMax(maxDim, dimension + 1);
@@ -528,19 +531,19 @@ static long THTensor_(rangeCount)(accreal xmin, accreal xmax, accreal step, int 
 #endif
 }
 
-/* r_ = the n values xmin + i step, computed in accreal (integers wrap around). */
+/* r_ = the n values xmin + i step in r_'s element order. As upstream, a tensor that already has
+ * n elements keeps its shape and strides (it is filled in place), any other is resized to 1-d.
+ * The counter i is a `real` as upstream's (so Float's stalls at 2^24); each value is computed in
+ * accreal (integers in unsigned arithmetic: they wrap around, where upstream overflows). */
 static void THTensor_(fillRange)(THTensor *r_, accreal xmin, accreal step, long n)
 {
-  if (n == 0) {
-    THTensor_(resizeNd)(r_, 0, NULL, NULL);
-    return;
-  }
-  THTensor_(resize1d)(r_, n);
-  long i = 0;
+  if (THTensor_(nElement)(r_) != n) THTensor_(resize1d)(r_, n);
+  real i = 0;
 #ifdef TH_REAL_IS_FLOATING
   TH_TENSOR_APPLY(real, r_, *r__data = (real)(xmin + (accreal)i * step); i++;);
 #else
-  TH_TENSOR_APPLY(real, r_, *r__data = (real)((uaccreal)xmin + (uaccreal)i * (uaccreal)step); i++;);
+  TH_TENSOR_APPLY(real, r_,
+                  *r__data = (real)((uaccreal)xmin + (uaccreal)(accreal)i * (uaccreal)step); i++;);
 #endif
 }
 
@@ -550,24 +553,42 @@ void THTensor_(range)(THTensor *r_, accreal xmin, accreal xmax, accreal step)
   THTensor_(fillRange)(r_, xmin, step, THTensor_(rangeCount)(xmin, xmax, step, 1));
 }
 
-/* ceil((xmax - xmin) / step) values from xmin: xmax is excluded (empty when xmin == xmax). */
+/* range(xmin, xmax - step, step) when step divides xmax - xmin exactly (fmod for the floating
+ * types), else range(xmin, xmax, step), as upstream: so xmin == xmax is an error, and a step that
+ * does not divide the span in floating point (0 to 1 by 0.1) reaches xmax's neighbourhood. */
 void THTensor_(arange)(THTensor *r_, accreal xmin, accreal xmax, accreal step)
 {
-  THTensor_(fillRange)(r_, xmin, step, THTensor_(rangeCount)(xmin, xmax, step, 0));
+  THArgCheck(step != 0, 4, "step must be nonzero");
+#ifdef TH_REAL_IS_FLOATING
+  int exact = fmod(xmax - xmin, step) == 0;
+#else
+  uaccreal span = xmax >= xmin ? (uaccreal)xmax - (uaccreal)xmin : (uaccreal)xmin - (uaccreal)xmax;
+  int exact = span % (step > 0 ? (uaccreal)step : 0 - (uaccreal)step) == 0;
+#endif
+  if (exact) {
+    THArgCheck(step > 0 ? xmax > xmin : xmax < xmin, 3,
+               "arange(%g, %g, %g) would be empty", (double)xmin, (double)xmax, (double)step);
+    xmax -= step;
+  }
+  THTensor_(range)(r_, xmin, xmax, step);
 }
 
 #if defined(TH_REAL_IS_FLOAT) || defined(TH_REAL_IS_DOUBLE)
-/* n >= 2 points from a to b, or one when a == b (as upstream). Each half is stepped from its
- * own end, so that both ends come out exact. */
+/* n >= 2 points a + i (b - a) / (n - 1), or the one point a when n == 1 and a == b, computed in
+ * real as upstream computes them (i a real counter); logspace takes 10 to their power. A tensor
+ * that already has n elements is filled in place, in element order; any other becomes 1-d. */
 static void THTensor_(spaced)(THTensor *r_, real a, real b, long n, int logScale)
 {
   THArgCheck(n > 1 || (n == 1 && a == b), 4, "invalid number of points %ld", n);
-  THTensor_(resize1d)(r_, n);
-  accreal step = n > 1 ? ((accreal)b - (accreal)a) / (accreal)(n - 1) : 0;
-  long i = 0, half = n / 2;
+  if (THTensor_(nElement)(r_) != n) THTensor_(resize1d)(r_, n);
+  real i = 0;
   TH_TENSOR_APPLY(real, r_, {
-    accreal v = i < half ? (accreal)a + step * (accreal)i : (accreal)b - step * (accreal)(n - 1 - i);
-    *r__data = (real)(logScale ? pow(10.0, v) : v);
+    real x = n == 1 ? a : a + i * (b - a) / (real)(n - 1);
+#if defined(TH_REAL_IS_FLOAT)
+    *r__data = logScale ? powf(10, x) : x;
+#else
+    *r__data = logScale ? pow(10, x) : x;
+#endif
     i++;
   });
 }
