@@ -1,11 +1,13 @@
 """Indexing, construction and the remaining products (generic/THTensorIndex.c) against numpy,
 for every type, on contiguous and strided tensors, through the raw ffi.
 
-Index tensors hold 1-based values (TH_INDEX_BASE); dimension arguments are 0-based."""
+Index tensors taken hold 1-based values (TH_INDEX_BASE), nonzero's subscripts are 0-based (as
+upstream's C API returns them); dimension arguments are 0-based."""
 
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import itertools
 import math
 
@@ -436,7 +438,7 @@ def test_nonzero(T, shape):
     rng = np.random.default_rng(6)
     a = sample(T, shape, rng) * (rng.random(shape) < 0.6).astype(T.ELEMENT_TYPE.dtype)
     for _name, t, x in views(T, a):
-        want = np.stack(np.nonzero(x), axis=1) + 1
+        want = np.stack(np.nonzero(x), axis=1)  # 0-based, as upstream's C API
         for s in (L.empty(), strided(L, np.zeros(want.shape)) if len(want) else L.empty(3)):
             th(T, "nonzero")(s, t)
             if len(want):
@@ -454,10 +456,10 @@ def test_nonzero_nan_and_alias():
     D = FLOATING[1]
     s = L.empty()
     th(D, "nonzero")(s, D.from_numpy(np.array([0.0, np.nan, -0.0, 2.0])))
-    np.testing.assert_array_equal(np.asarray(s), [[2], [4]])
+    np.testing.assert_array_equal(np.asarray(s), [[1], [3]])
     v = L.from_numpy(np.array([0, 5, 0, 1], np.int64))
     ffi.TH.THLongTensor_nonzero(v, v)
-    np.testing.assert_array_equal(np.asarray(v), [[2], [4]])
+    np.testing.assert_array_equal(np.asarray(v), [[1], [3]])
 
 
 # ---- cat -------------------------------------------------------------------------------------
@@ -532,26 +534,53 @@ def range_cases(T):
     return cases
 
 
+def upstream_range_count(op, xmin, xmax, step, floating):
+    """How many values upstream's range/arange give, or None where they raise: arange is
+    range(xmin, xmax - step) when step divides xmax - xmin exactly (fmod for floats), else
+    range(xmin, xmax); range gives (xmax - xmin) / step + 1, truncated."""
+    if op == "arange":
+        exact = math.fmod(xmax - xmin, step) == 0 if floating else (xmax - xmin) % step == 0
+        if exact:
+            xmax -= step
+    if not ((step > 0 and xmax >= xmin) or (step < 0 and xmax <= xmin)):
+        return None
+    return int((xmax - xmin) / step) + 1 if floating else abs(xmax - xmin) // abs(step) + 1
+
+
 def test_range_arange(T):
     dt = T.ELEMENT_TYPE.dtype
+    floating = T.ELEMENT_TYPE.floating
     for xmin, xmax, step in range_cases(T):
-        # upstream's counts: (xmax - xmin) / step + 1 truncated; arange first lowers xmax by a
-        # step when the step divides xmax - xmin (fmod for the floating types)
-        q = (xmax - xmin) / step if T.ELEMENT_TYPE.floating else (xmax - xmin) // step
-        divides = math.fmod(xmax - xmin, step) == 0
-        n_arange = 0 if divides and xmax == xmin else int(q) + (0 if divides else 1)
-        for op, n in (("range", int(q) + 1), ("arange", n_arange)):
+        for op in ("range", "arange"):
+            n = upstream_count = upstream_range_count(op, xmin, xmax, step, floating)
+            if upstream_count is None:  # arange(x, x): upstream raises
+                with pytest.raises(ValueError):
+                    th(T, op)(T.empty(), xmin, xmax, step)
+                continue
             want = (xmin + np.arange(n, dtype=np.float64) * step).astype(dt)
             r = T.empty()
-            if n == 0:  # arange with xmin == xmax: upstream raises (its xmax - step < xmin)
-                with pytest.raises(ValueError):
-                    th(T, op)(r, xmin, xmax, step)
-            else:
+            th(T, op)(r, xmin, xmax, step)
+            assert_close(r, want, dt)
+            r = strided(T, np.zeros(n))  # a strided result of the right size: filled in place
+            th(T, op)(r, xmin, xmax, step)
+            assert_close(r, want, dt)
+            if n % 2 == 0:  # a pre-sized result of the right count keeps its shape
+                base = np.zeros((n // 2, 2), dt)
+                r = T.from_numpy(base)
                 th(T, op)(r, xmin, xmax, step)
-                assert_close(r, want, dt)
-                r = strided(T, np.zeros(n))  # a strided result of the right size
+                assert r.shape == (n // 2, 2)
+                np.testing.assert_array_equal(base.ravel(), want)
+                base = np.zeros((2, n // 2), dt)
+                r = T.from_numpy(base).t()  # non-contiguous: filled in element order
                 th(T, op)(r, xmin, xmax, step)
-                assert_close(r, want, dt)
+                np.testing.assert_array_equal(base.T.ravel(), want)
+            r = T.empty(n + 1)  # any other count: a fresh 1-d result
+            th(T, op)(r, xmin, xmax, step)
+            assert r.shape == (n,)
+    if floating:  # upstream's arange(0, 1, 0.1): fmod(1, 0.1) != 0, so 1 - eps is reached
+        r = T.empty()
+        th(T, "arange")(r, 0.0, 1.0, 0.1)
+        assert r.shape == (11,)
     for op in ("range", "arange"):
         with pytest.raises(ValueError):
             th(T, op)(T.empty(), 0, 5, 0)
@@ -572,20 +601,48 @@ def test_range_integer_extremes():
         ffi.TH.THLongTensor_range(r, lo, hi, 1)  # far too many elements
 
 
+def upstream_spaced(a, b, n, dt, log):
+    """Upstream's linspace/logspace: a + i (b - a) / (n - 1) in the element type (i a counter
+    of that type), 10 to that power for logspace."""
+    real = dt.type
+    a, b = real(a), real(b)
+    with np.errstate(all="ignore"):
+        xs = [a] if n == 1 else [real(a + real(real(i) * real(b - a)) / real(n - 1))
+                                 for i in range(n)]
+        return np.array([_libm_pow10(x, dt) if log else x for x in xs], dt)
+
+
+def _libm_pow10(x, dt):
+    """10^x by the C library's pow/powf, as TH computes it (numpy's power may differ by an ulp)."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m"))
+    f = libm.powf if dt == np.float32 else libm.pow
+    ctype = ctypes.c_float if dt == np.float32 else ctypes.c_double
+    f.restype, f.argtypes = ctype, [ctype, ctype]
+    return dt.type(f(10.0, float(x)))
+
+
 @pytest.mark.parametrize("T", FLOATING, ids=["Float", "Double"])
 def test_linspace_logspace(T):
     dt = T.ELEMENT_TYPE.dtype
-    for a, b, n in ((0, 1, 5), (-2, 3, 7), (3, -1, 2), (1, 1, 1), (0.5, 0.5, 4), (-1, 2, 100)):
-        r = T.empty()
-        th(T, "linspace")(r, a, b, n)
-        want = np.linspace(a, b, n)
-        assert_close(r, want.astype(dt), dt)
-        if n > 1:
-            assert np.asarray(r)[0] == dt.type(a) and np.asarray(r)[-1] == dt.type(b)
-        r = strided(T, np.zeros(n))
-        th(T, "logspace")(r, a, b, n)
-        np.testing.assert_allclose(np.asarray(r), np.logspace(a, b, n).astype(dt),
-                                   rtol=1e-5 if dt == np.float32 else 1e-12)
+    for a, b, n in ((0, 1, 5), (-2, 3, 7), (3, -1, 2), (1, 1, 1), (0.5, 0.5, 4), (-1, 2, 100),
+                    (0.1, 0.7, 10)):
+        for op, log in (("linspace", False), ("logspace", True)):
+            want = upstream_spaced(a, b, n, dt, log)
+            ref = np.logspace(a, b, n) if log else np.linspace(a, b, n)
+            tol = 1e-5 if dt == np.float32 else 1e-12
+            np.testing.assert_allclose(want, ref.astype(dt), rtol=tol)
+            r = T.empty()
+            th(T, op)(r, a, b, n)
+            np.testing.assert_array_equal(np.asarray(r), want)  # upstream's bits
+            r = strided(T, np.zeros(n))  # right count: filled in place
+            th(T, op)(r, a, b, n)
+            np.testing.assert_array_equal(np.asarray(r), want)
+            if n % 2 == 0:
+                base = np.zeros((2, n // 2), dt)
+                r = T.from_numpy(base).t()  # keeps its shape, filled in element order
+                th(T, op)(r, a, b, n)
+                assert r.shape == (n // 2, 2)
+                np.testing.assert_array_equal(base.T.ravel(), want)
     for op in ("linspace", "logspace"):
         for a, b, n in ((0, 1, 1), (0, 1, 0), (0, 0, -3)):
             with pytest.raises(ValueError):
@@ -868,3 +925,23 @@ def test_batched_errors(T):
             th(T, op)(T.empty(), 1, t, 1, t2, b2)
         with pytest.raises(ValueError):  # t of the wrong size
             th(T, op)(T.empty(), 1, t3 if op == "addbmm" else t2, 1, b1, b2)
+
+
+def test_cat_minus_two_is_the_last_dimension():
+    """C dimension -2 (Lua's -1 after its bindings take 1 off) concatenates along the last
+    dimension of the widest input, as upstream; other negative dimensions are errors."""
+    D = FLOATING[1]
+    a = np.arange(6.0).reshape(2, 3)
+    b = np.arange(4.0).reshape(2, 2)
+    r = D.empty()
+    th(D, "cat")(r, D.from_numpy(a), D.from_numpy(b).t().t(), -2)
+    np.testing.assert_array_equal(np.asarray(r), np.concatenate([a, b], axis=1))
+    keep = [D.from_numpy(a), D.from_numpy(a.T.copy()).t()]  # alive while C reads them
+    inputs = (ctypes.c_void_p * 2)(*[t.address for t in keep])
+    th(D, "catArray")(r, inputs, 2, -2)
+    np.testing.assert_array_equal(np.asarray(r), np.concatenate([a, a], axis=1))
+    v = D.from_numpy(np.array([1.0, 2.0]))
+    th(D, "cat")(r, v, v, -2)  # 1-d inputs: their only dimension
+    np.testing.assert_array_equal(np.asarray(r), [1.0, 2.0, 1.0, 2.0])
+    with pytest.raises(IndexError):
+        th(D, "cat")(r, v, v, -3)

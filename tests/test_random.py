@@ -122,10 +122,8 @@ def test_random_matches_stream(tname):
     with a as g, b as h:
         t = empty(tname, 40)
         fn(tname, "random")(t, g)
-        if tname in ("Long", "Double"):  # 64 bits: two outputs, the first high
-            mod = 2**63 if tname == "Long" else 2**53 + 1
-            want = [((TH.THRandom_random(h) << 32) | TH.THRandom_random(h)) % mod
-                    for _ in range(40)]
+        if tname in ("Long", "Double"):  # one 32-bit output each, as upstream: the output itself
+            want = [TH.THRandom_random(h) for _ in range(40)]
         else:
             mod = 2**24 + 1 if tname == "Float" else MAXES[tname] + 1
             want = [TH.THRandom_random(h) % mod for _ in range(40)]
@@ -138,13 +136,14 @@ def test_random_range(tname):
         t = empty(tname, 20000)
         fn(tname, "random")(t, g)
         x = arr(t).astype(np.float64)
-        top = {"Float": 2.0**24, "Double": 2.0**53}.get(tname, float(MAXES.get(tname, 0)))
+        top = {"Float": 2.0**24, "Double": 2.0**32 - 1, "Long": 2.0**32 - 1}.get(
+            tname, float(MAXES.get(tname, 0)))
         assert x.min() >= 0 and x.max() <= top
         assert np.all(x == np.floor(x))
         # spread over the whole range: the mean is near the middle
         assert abs(x.mean() / top - 0.5) < 0.02
         if tname in ("Long", "Double"):
-            assert x.max() > 2.0**40
+            assert x.max() > 2.0**31
 
 
 @pytest.mark.parametrize("tname", ALL_TYPES)
@@ -167,14 +166,36 @@ def test_clamped_and_capped(tname):
 
 
 def test_clamped_wide_range():
-    with Gen(5) as g:
+    """One 32-bit output per element whatever the range, as upstream: min + output % range, so a
+    range wider than 2^32 gives values in [min, min + 2^32) only. Ranges whose width overflows a
+    long work (upstream's signed overflow there is undefined)."""
+    a, b = pair(5)
+    with a as g, b as h:
         t = empty("Long", 2000)
         TH.THLongTensor_clampedRandom(t, g, -(2**62), 2**62)
-        x = arr(t)
-        assert x.min() >= -(2**62) and x.max() < 2**62
-        assert x.min() < -(2**40) and x.max() > 2**40  # beyond one 32-bit output
+        want = [-(2**62) + TH.THRandom_random(h) for _ in range(2000)]
+        np.testing.assert_array_equal(arr(t), want)
         TH.THLongTensor_clampedRandom(t, g, -(2**63), 2**63 - 1)
-        assert (arr(t) < 0).any() and (arr(t) > 0).any()
+        want = [-(2**63) + TH.THRandom_random(h) for _ in range(2000)]
+        np.testing.assert_array_equal(arr(t), want)
+        TH.THLongTensor_clampedRandom(t, g, 10, 10 + 3 * 2**31)  # range just over 2^32
+        want = [10 + TH.THRandom_random(h) % (3 * 2**31) for _ in range(2000)]
+        np.testing.assert_array_equal(arr(t), want)
+        TH.THLongTensor_cappedRandom(t, g, 2**40)
+        want = [TH.THRandom_random(h) for _ in range(2000)]
+        np.testing.assert_array_equal(arr(t), want)
+
+
+@pytest.mark.parametrize("tname", FLOAT_TYPES)
+def test_clamped_negative_min_floating(tname):
+    """Upstream adds a negative min in unsigned arithmetic, so a Float/Double tensor receives
+    numbers near 2^64; ours gets min + output % range, the values the integer types get."""
+    a, b = pair(9)
+    with a as g, b as h:
+        t = empty(tname, 2, 30).t()  # non-contiguous: filled in element order
+        fn(tname, "clampedRandom")(t, g, -1000, -990)
+        want = [-1000 + TH.THRandom_random(h) % 10 for _ in range(60)]
+        np.testing.assert_array_equal(arr(t).ravel(), np.array(want, DTYPES[tname]))
 
 
 @pytest.mark.parametrize("tname", ALL_TYPES)
@@ -453,12 +474,25 @@ def test_randperm_uniform():
 # ---- multinomial ---------------------------------------------------------------------------
 
 
-def _multinomial_oracle(h, probs, n_sample):
-    cum = np.cumsum(np.asarray(probs, np.float64))
+def _multinomial_oracle(h, probs, n_sample, with_replacement=True):
+    """Upstream's multinomial for one distribution, 0-based: running sums in double divided by
+    their total; per sample the last sum set to 1 and the first sum >= u; without replacement
+    the drawn mass d comes out of the later sums and all are divided by 1 - d."""
+    probs = [float(v) for v in probs]
+    cum, total = [], 0.0
+    for v in probs:
+        total += v
+        cum.append(total)
+    cum = [c / total for c in cum]
     out = []
     for _ in range(n_sample):
-        target = TH.THRandom_uniform(h, 0.0, 1.0) * cum[-1]
-        out.append(int(np.argmax(cum > target)) + 1)
+        u = TH.THRandom_uniform(h, 0.0, 1.0)
+        cum[-1] = 1.0
+        k = next(i for i, c in enumerate(cum) if not c < u)
+        out.append(k)
+        if not with_replacement and len(out) < n_sample:
+            d = cum[k] - (cum[k - 1] if k else 0.0)
+            cum = [(c - d if i >= k else c) / (1.0 - d) for i, c in enumerate(cum)]
     return out
 
 
@@ -475,8 +509,8 @@ def test_multinomial_with_replacement(tname):
         np.testing.assert_array_equal(arr(r), _multinomial_oracle(h, probs, 30))
         fn(tname, "multinomial")(r, g, P, N_STATS, 1)
         x = arr(r)
-        assert x.min() >= 1 and x.max() <= 5  # 1-based
-        freq = np.bincount(x, minlength=6)[1:] / N_STATS
+        assert x.min() >= 0 and x.max() <= 4  # 0-based, as upstream's C API
+        freq = np.bincount(x, minlength=5) / N_STATS
         np.testing.assert_allclose(freq, probs / probs.sum(), atol=0.01)
         assert freq[1] == 0  # a zero weight is never drawn
 
@@ -494,8 +528,8 @@ def test_multinomial_rows(tname):
         assert arr(r).shape == (3, 2000)
         want = [_multinomial_oracle(h, row, 2000) for row in rows]
         np.testing.assert_array_equal(arr(r), want)
-        assert (arr(r)[0] == 1).all() and (arr(r)[1] == 4).all()
-        np.testing.assert_allclose(np.bincount(arr(r)[2], minlength=5)[1:] / 2000, 0.25, atol=0.04)
+        assert (arr(r)[0] == 0).all() and (arr(r)[1] == 3).all()
+        np.testing.assert_allclose(np.bincount(arr(r)[2], minlength=4) / 2000, 0.25, atol=0.04)
 
 
 @pytest.mark.parametrize("tname", FLOAT_TYPES)
@@ -503,15 +537,20 @@ def test_multinomial_without_replacement(tname):
     dt = DTYPES[tname]
     probs = np.array([[0.5, 0.0, 0.2, 0.3, 1.0, 0.0], [1, 2, 3, 4, 5, 6]], dt)
     P = TENSOR_CLASSES[tname].from_numpy(probs)
-    with Gen(47) as g:
+    a, b = pair(47)
+    with a as g, b as h:
         r = empty("Long")
         fn(tname, "multinomial")(r, g, P, 4, 0)
         x = arr(r)
         assert x.shape == (2, 4)
-        assert sorted(x[0].tolist()) == [1, 3, 4, 5]  # all the non-zero ones, each once
+        assert sorted(x[0].tolist()) == [0, 2, 3, 4]  # all the non-zero ones, each once
         assert len(set(x[1].tolist())) == 4
-        fn(tname, "multinomial")(r, g, P.select(0, 1), 6, 0)
-        assert sorted(arr(r).tolist()) == [1, 2, 3, 4, 5, 6]
+        want = [_multinomial_oracle(h, row, 4, False) for row in probs]
+        np.testing.assert_array_equal(x, want)  # upstream's draws
+        fn(tname, "multinomial")(r, g, P.select(0, 1), 6, 0)  # a strided distribution
+        assert sorted(arr(r).tolist()) == [0, 1, 2, 3, 4, 5]
+        assert arr(r).tolist() == _multinomial_oracle(h, probs[1], 6, False)
+    with Gen(47) as g:
         # the first draw follows the weights; later ones never repeat
         w = np.array([0.1, 0.2, 0.3, 0.4], dt)
         W = TENSOR_CLASSES[tname].from_numpy(w)
@@ -521,7 +560,7 @@ def test_multinomial_without_replacement(tname):
             x = arr(r)
             assert len(set(x.tolist())) == 3
             firsts[x[0]] += 1
-        np.testing.assert_allclose(firsts[1:] / 4000, w, atol=0.03)
+        np.testing.assert_allclose(firsts[:4] / 4000, w, atol=0.03)
 
 
 @pytest.mark.parametrize("tname", FLOAT_TYPES)
@@ -549,60 +588,109 @@ def test_multinomial_errors(tname):
         mult(r, g, P, 3, 0)  # exactly as many as the categories is fine
 
 
+def _alias_setup_oracle(probs, dt):
+    """Upstream's multinomialAliasSetup, in the element type: (J, q), J 0-based."""
+    n = len(probs)
+    real = dt.type
+    q = [real(real(n) * real(v)) for v in probs]
+    J = [0] * n
+    small = [k for k in range(n) if q[k] < 1.0]
+    large = [k for k in range(n) if not q[k] < 1.0]
+    while small and large:
+        big, sm = large[-1], small[-1]
+        J[sm] = big
+        q[big] = real(float(q[big]) - (1.0 - float(q[sm])))
+        if q[big] < 1.0:
+            small[-1] = big
+            large.pop()
+        else:
+            small.pop()
+    qmax = max(q)
+    if qmax > 1:
+        q = [real(v / qmax) for v in q]
+    q = [real(1) if J[k] <= 0 else q[k] for k in range(n)]
+    return J, q
+
+
+def _alias_draw_oracle(h, J, q, count):
+    """Upstream's multinomialAliasDraw: column (long)uniform(0, n), kept when uniform <= q,
+    else J - 1."""
+    n, out = len(J), []
+    for _ in range(count):
+        k = int(TH.THRandom_uniform(h, 0.0, float(n)))
+        keep = TH.THRandom_uniform(h, 0.0, 1.0) <= float(q[k])
+        out.append(k if keep else int(J[k]) - 1)
+    return out
+
+
 @pytest.mark.parametrize("tname", FLOAT_TYPES)
 def test_multinomial_alias(tname):
-    dt = DTYPES[tname]
+    """The table is upstream's, bit for bit: J 0-based (0 where a column keeps itself), q scaled
+    by its largest value, q = 1 wherever J = 0. The draw reads J as 1-based (a rejected column k
+    gives J[k] - 1), as upstream's does: Lua's bindings add 1 to the J that setup returns and the
+    draw's binding takes it back, so the C pair gives upstream's numbers."""
+    dt = np.dtype(DTYPES[tname])
     T = TENSOR_CLASSES[tname]
-    probs = np.array([0.05, 0.0, 0.25, 0.1, 0.4, 0.2], dt) * 3
+    probs = np.array([0.05, 0.02, 0.25, 0.1, 0.38, 0.2], dt)
     J, q = empty("Long"), empty(tname)
     fn(tname, "multinomialAliasSetup")(T.from_numpy(probs), J, q)
-    j, qq = arr(J), arr(q).astype(np.float64)
+    j, qq = arr(J), arr(q)
+    want_j, want_q = _alias_setup_oracle(probs, dt)
+    assert j.tolist() == want_j and qq.tolist() == [float(v) for v in want_q]
     k = len(probs)
-    assert j.shape == (k,) and qq.shape == (k,)
-    assert j.min() >= 1 and j.max() <= k and qq.min() >= 0 and qq.max() <= 1
-    # the table encodes the distribution: keep k with q[k], else its alias
-    encoded = qq.copy()
-    np.add.at(encoded, j - 1, 1 - qq)
-    np.testing.assert_allclose(encoded / k, probs / probs.sum(), atol=1e-6)
+    assert j.min() >= 0 and j.max() <= k - 1 and qq.min() > 0 and qq.max() <= 1
+    # a strided distribution and strided outputs give the same table
+    P2 = T.from_numpy(np.stack([probs, probs], axis=1)).select(1, 0)
+    J2, q2 = TENSOR_CLASSES["Long"].from_numpy(np.zeros((k, 2), np.int64)).select(1, 1), \
+        T.from_numpy(np.zeros((k, 3), dt)).select(1, 2)
+    fn(tname, "multinomialAliasSetup")(P2, J2, q2)
+    assert arr(J2).tolist() == want_j and arr(q2).tolist() == qq.tolist()
     a, b = pair(53)
     with a as g, b as h:
         r = empty("Long", 4, 5).t()  # any shape, filled in element order
         fn(tname, "multinomialAliasDraw")(r, g, J, q)
-        want = []
-        for _ in range(20):
-            c = min(int(TH.THRandom_uniform(h, 0.0, float(k))), k - 1)
-            u = TH.THRandom_uniform(h, 0.0, 1.0)
-            want.append(c + 1 if u < qq[c].astype(dt) else int(j[c]))
-        np.testing.assert_array_equal(arr(r).ravel(), want)
-        big = empty("Long", N_STATS)
+        np.testing.assert_array_equal(arr(r).ravel(), _alias_draw_oracle(h, j, qq, 20))
+        big = empty("Long", 3000)
         fn(tname, "multinomialAliasDraw")(big, g, J, q)
-        freq = np.bincount(arr(big), minlength=k + 1)[1:] / N_STATS
-        np.testing.assert_allclose(freq, probs / probs.sum(), atol=0.01)
-        assert freq[1] == 0
-        # errors: bad distributions, mismatched or corrupt tables
-        for bad in (np.ones((2, 2), dt), np.array([0.5, -0.5], dt), np.zeros(3, dt)):
+        np.testing.assert_array_equal(arr(big), _alias_draw_oracle(h, j, qq, 3000))
+        assert arr(big).min() >= 0 and arr(big).max() <= k - 1
+        # with J + 1 (what Lua's bindings hand over, and torchbind's module function) the draws
+        # follow the distribution, but for upstream's q = 1 on columns aliased to column 0
+        J1 = TENSOR_CLASSES["Long"].from_numpy(j + 1)
+        big = empty("Long", N_STATS)
+        fn(tname, "multinomialAliasDraw")(big, g, J1, q)
+        encoded = qq.astype(np.float64).copy()
+        np.add.at(encoded, j, np.where(j > 0, 1 - qq, 0))
+        freq = np.bincount(arr(big), minlength=k) / N_STATS
+        np.testing.assert_allclose(freq, encoded / encoded.sum(), atol=0.01)
+        # errors: bad distributions (upstream refuses a zero weight too), corrupt tables
+        for bad in (np.ones((2, 2), dt), np.array([0.5, -0.5], dt), np.zeros(3, dt),
+                    np.array([0.5, 0.0, 0.5], dt), np.array([0.5, np.nan], dt)):
             with pytest.raises(ValueError):
                 fn(tname, "multinomialAliasSetup")(T.from_numpy(bad), empty("Long"), empty(tname))
         with pytest.raises(ValueError):
             fn(tname, "multinomialAliasDraw")(big, g, J, T.from_numpy(qq[:3].astype(dt)))
-        bad_j = TENSOR_CLASSES["Long"].from_numpy(np.where(np.arange(k) == 2, k + 1, j))
-        with pytest.raises(ValueError):
-            fn(tname, "multinomialAliasDraw")(big, g, bad_j, q)
+        small_col = int(np.argmin(qq))  # q < 1 there: J - 1 must name a category
+        for v in (0, k + 1):
+            bad_j = TENSOR_CLASSES["Long"].from_numpy(np.where(np.arange(k) == small_col, v, j))
+            with pytest.raises(ValueError):
+                fn(tname, "multinomialAliasDraw")(big, g, bad_j, q)
         bad_q = T.from_numpy(np.where(np.arange(k) == 0, 1.5, qq).astype(dt))
         with pytest.raises(ValueError):
             fn(tname, "multinomialAliasDraw")(big, g, J, bad_q)
 
 
 def test_alias_uniform_and_single():
-    for probs in ([1.0], [1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 3.0]):
+    for probs, want_j in (([1.0], [0]), ([0.25] * 4, [0, 0, 0, 0]), ([0.5, 0.25, 0.25], [0, 0, 0]),
+                          ([0.2, 0.3, 0.5], [2, 2, 0])):
         J, q = empty("Long"), empty("Double")
         TH.THDoubleTensor_multinomialAliasSetup(
             TENSOR_CLASSES["Double"].from_numpy(np.array(probs)), J, q)
+        assert arr(J).tolist() == want_j
         with Gen(2) as g:
             r = empty("Long", 500)
             TH.THDoubleTensor_multinomialAliasDraw(r, g, J, q)
-        allowed = {i + 1 for i, p in enumerate(probs) if p > 0}
-        assert set(arr(r).tolist()) == allowed
+        assert set(arr(r).tolist()) <= set(range(len(probs)))
 
 
 # ---- the generator's state -----------------------------------------------------------------
@@ -723,8 +811,12 @@ def test_module_alias_draw_needs_out():
     (rather than drawing nothing into an empty tensor)."""
     import torchbind.double_tensor as D
     import torchbind.long_tensor as LT
-    J, q = D.multinomial_alias_setup(D.from_numpy(np.array([0.2, 0.0, 0.8])))
+    J, q = D.multinomial_alias_setup(D.from_numpy(np.array([0.2, 0.1, 0.7])))
+    assert np.asarray(J).tolist() == [2, 2, 0]  # 0-based, as the C function returns it
     with pytest.raises(TypeError, match="out="):
         D.multinomial_alias_draw(J, q)
-    draws = np.asarray(D.multinomial_alias_draw(J, q, out=LT.empty(1000)))
-    assert draws.shape == (1000,) and set(np.unique(draws)) <= {0, 2}
+    draws = np.asarray(D.multinomial_alias_draw(J, q, out=LT.empty(N_STATS)))
+    assert draws.shape == (N_STATS,)
+    # the module function hands the C draw J + 1, so the draws follow the distribution
+    np.testing.assert_allclose(np.bincount(draws, minlength=3) / N_STATS, [0.2, 0.1, 0.7],
+                               atol=0.01)

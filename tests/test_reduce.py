@@ -1,6 +1,7 @@
 """Reductions, statistics, sorting and cumulative ops (generic/THTensorReduce.c) against numpy.
 
-Every function runs through the raw ffi (C names, 0-based dimensions, 1-based index results),
+Every function runs through the raw ffi (C names, 0-based dimensions, 0-based index results as
+upstream's C API returns them),
 for every type the API table lists it for, on contiguous tensors and on transposed and narrowed
 views, with keepdim both ways.
 """
@@ -120,7 +121,7 @@ def test_fast_paths_large(shape):
                     i = L.empty()
                     th(D, fn)(r, i, t, dim, 0)
                     arg = (np.argmax if fn == "max" else np.argmin)(a, axis=dim)
-                    np.testing.assert_array_equal(np.asarray(i), arg + 1)
+                    np.testing.assert_array_equal(np.asarray(i), arg)
                 else:
                     th(D, fn)(r, t, dim, 0)
                 np.testing.assert_allclose(np.asarray(r), ref(a, axis=dim), rtol=1e-12, atol=1e-12)
@@ -219,7 +220,7 @@ def test_max_min(T, shape):
             r, i = T.empty(), L.empty()
             th(T, fn)(r, i, t, dim, keepdim)
             assert_close(r, shaped(ref(x, axis=dim, keepdims=True), dim, keepdim, x.ndim), dt)
-            idx = np.expand_dims(arg(x, axis=dim), dim) + 1  # first of the ties, 1-based
+            idx = np.expand_dims(arg(x, axis=dim), dim)  # first of the ties, 0-based
             np.testing.assert_array_equal(np.asarray(i), shaped(idx, dim, keepdim, x.ndim))
 
 
@@ -235,11 +236,11 @@ def test_max_min_nan():
             th(D, fn)(r, i, t, 1, 0)
             v = np.asarray(r)
             assert np.isnan(v[[0, 2]]).all() and v[1] == (7.0 if fn == "max" else 0.0)
-            assert list(np.asarray(i)) == [2, 5 if fn == "max" else 3, 1]
+            assert list(np.asarray(i)) == [1, 4 if fn == "max" else 2, 0]
             th(D, fn)(r, i, t, 0, 0)
             v = np.asarray(r)
             assert np.isnan(v[:4]).all() and v[4] == (7.0 if fn == "max" else 1.0)
-            assert list(np.asarray(i)) == [3, 1, 3, 1, 2 if fn == "max" else 3]
+            assert list(np.asarray(i)) == [2, 0, 2, 0, 1 if fn == "max" else 2]
 
 
 # ---- kthvalue, median, mode, medianall ------------------------------------------------------
@@ -260,14 +261,14 @@ def test_kthvalue_median(T, shape):
             r, i = T.empty(), L.empty()
             th(T, "kthvalue")(r, i, t, k, dim, keepdim)
             assert_close(r, shaped(_take(x, order, k - 1, dim), dim, keepdim, x.ndim), dt)
-            pos = np.take(order, [k - 1], axis=dim) + 1
+            pos = np.take(order, [k - 1], axis=dim)
             np.testing.assert_array_equal(np.asarray(i), shaped(pos, dim, keepdim, x.ndim))
         r, i = T.empty(), L.empty()
         th(T, "median")(r, i, t, dim, keepdim)
         m = (n - 1) // 2  # the lower median
         assert_close(r, shaped(_take(x, order, m, dim), dim, keepdim, x.ndim), dt)
         np.testing.assert_array_equal(
-            np.asarray(i), shaped(np.take(order, [m], axis=dim) + 1, dim, keepdim, x.ndim))
+            np.asarray(i), shaped(np.take(order, [m], axis=dim), dim, keepdim, x.ndim))
 
 
 def test_medianall(T):
@@ -282,7 +283,7 @@ def test_medianall(T):
 def _mode_ref(s):
     vals, counts = np.unique(s, return_counts=True)
     best = vals[np.argmax(counts)]  # the smallest of the most frequent
-    return best, np.nonzero(s == best)[0][-1] + 1  # at its last position, 1-based
+    return best, np.nonzero(s == best)[0][-1]  # at its last position, 0-based
 
 
 @pytest.mark.parametrize("shape", SHAPES + [(3, 40)])
@@ -330,7 +331,7 @@ def test_sort(T, shape):
             th(T, "sort")(rt, ri, t, dim, desc)
             order = stable_order(x, dim, desc=bool(desc))
             assert_close(rt, np.take_along_axis(x, order, axis=dim), dt)
-            np.testing.assert_array_equal(np.asarray(ri), order + 1)
+            np.testing.assert_array_equal(np.asarray(ri), order)
 
 
 def test_sort_large_and_patterns(T):
@@ -351,16 +352,16 @@ def test_sort_large_and_patterns(T):
             rt, ri = T.empty(), L.empty()
             th(T, "sort")(rt, ri, t, 0, desc)
             order = stable_order(x, 0, desc=bool(desc))
-            np.testing.assert_array_equal(np.asarray(ri), order + 1, err_msg=name)
+            np.testing.assert_array_equal(np.asarray(ri), order, err_msg=name)
         for k in (1, 17, n // 2, n):
             for d in (0, 1):
                 rt, ri = T.empty(), L.empty()
                 th(T, "topk")(rt, ri, t, k, 0, d, 1)
                 order = stable_order(x, 0, desc=bool(d))[:k]
-                np.testing.assert_array_equal(np.asarray(ri), order + 1, err_msg=f"{name} k={k}")
+                np.testing.assert_array_equal(np.asarray(ri), order, err_msg=f"{name} k={k}")
         r, i = T.empty(), L.empty()
         th(T, "kthvalue")(r, i, t, n // 3, 0, 0)
-        assert np.asarray(i)[0] == stable_order(x, 0)[n // 3 - 1] + 1, name
+        assert np.asarray(i)[0] == stable_order(x, 0)[n // 3 - 1], name
 
 
 def exact_order(x, desc=False):
@@ -399,7 +400,7 @@ def test_sort_radix_special_values(T):
             rt, ri = T.empty(), L.empty()
             th(T, "sort")(rt, ri, view, 0, desc)
             order = exact_order(x, bool(desc))
-            np.testing.assert_array_equal(np.asarray(ri), order + 1)
+            np.testing.assert_array_equal(np.asarray(ri), order)
             np.testing.assert_array_equal(np.asarray(rt).view(bits), x[order].view(bits))
         y = a[:, 0].copy()
         ri = L.empty()
@@ -407,7 +408,7 @@ def test_sort_radix_special_values(T):
         th(T, "sort")(t, ri, t, 0, desc)  # in place
         order = exact_order(a[:, 0], bool(desc))
         np.testing.assert_array_equal(y.view(bits), a[order, 0].view(bits))
-        np.testing.assert_array_equal(np.asarray(ri), order + 1)
+        np.testing.assert_array_equal(np.asarray(ri), order)
 
 
 def test_sort_in_place_and_nan():
@@ -418,19 +419,19 @@ def test_sort_in_place_and_nan():
     ffi.TH.THFloatTensor_sort(t, ri, t, 1, 0)  # in place: the values land in t itself
     np.testing.assert_array_equal(x[0, :4], [1, 1, 2, 3])
     assert np.isnan(x[0, 4:]).all()
-    np.testing.assert_array_equal(np.asarray(ri)[0], [3, 6, 4, 1, 2, 5])
+    np.testing.assert_array_equal(np.asarray(ri)[0], [2, 5, 3, 0, 1, 4])
     y = np.array([3.0, np.nan, 1.0, np.nan], np.float32)
     rt, ri = F.empty(), L.empty()
     ffi.TH.THFloatTensor_sort(rt, ri, F.from_numpy(y), 0, 1)  # descending: NaN first
     assert np.isnan(np.asarray(rt)[:2]).all() and list(np.asarray(rt)[2:]) == [3, 1]
-    np.testing.assert_array_equal(np.asarray(ri), [2, 4, 1, 3])
+    np.testing.assert_array_equal(np.asarray(ri), [1, 3, 0, 2])
     # NaN counts as the largest value in kthvalue / median / topk
     r, i = F.empty(), L.empty()
     ffi.TH.THFloatTensor_median(r, i, F.from_numpy(y), 0, 0)
-    assert np.asarray(r)[0] == 3 and np.asarray(i)[0] == 1
+    assert np.asarray(r)[0] == 3 and np.asarray(i)[0] == 0
     assert ffi.TH.THFloatTensor_medianall(F.from_numpy(y)) == 3
     ffi.TH.THFloatTensor_topk(r, i, F.from_numpy(y), 1, 0, 0, 1)
-    assert np.asarray(r)[0] == 1 and np.asarray(i)[0] == 3
+    assert np.asarray(r)[0] == 1 and np.asarray(i)[0] == 2
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -443,16 +444,16 @@ def test_topk(T, shape):
             rt, ri = T.empty(), L.empty()
             th(T, "topk")(rt, ri, t, k, dim, d, 1)
             assert_close(rt, np.take_along_axis(x, order, axis=dim), dt)
-            np.testing.assert_array_equal(np.asarray(ri), order + 1)
+            np.testing.assert_array_equal(np.asarray(ri), order)
             rt, ri = T.empty(), L.empty()
             th(T, "topk")(rt, ri, t, k, dim, d, 0)  # unsorted: the same set
             got = np.sort(np.asarray(ri), axis=dim)
-            np.testing.assert_array_equal(got, np.sort(order, axis=dim) + 1)
+            np.testing.assert_array_equal(got, np.sort(order, axis=dim))
             np.testing.assert_array_equal(
-                np.asarray(rt), np.take_along_axis(x, np.asarray(ri) - 1, axis=dim))
+                np.asarray(rt), np.take_along_axis(x, np.asarray(ri), axis=dim))
 
 
-def test_topk_errors_and_k0(T):
+def test_topk_errors(T):
     t = T.from_numpy(sample(T, (3, 4)))
     rt, ri = T.empty(), L.empty()
     for k in (-1, 5):
@@ -464,8 +465,8 @@ def test_topk_errors_and_k0(T):
         th(T, "sort")(rt, ri, t, 2, 0)
     with pytest.raises(IndexError):
         th(T, "sort")(rt, ri, T.empty(), 0, 0)
-    th(T, "topk")(rt, ri, t, 0, 1, 1, 1)
-    assert np.asarray(rt).size == 0 and np.asarray(ri).size == 0
+    with pytest.raises(ValueError):  # k = 0: upstream refuses it too
+        th(T, "topk")(rt, ri, t, 0, 1, 1, 1)
 
 
 # ---- cumulative -------------------------------------------------------------------------------
@@ -514,12 +515,37 @@ def test_meanall_varall_stdall(FT, shape):
             th(FT, fn)(FT.empty(), *args)
 
 
+def _upstream_dist(x, y, p, dt):
+    """Upstream's dist: (sum |x - y|^p)^(1/p) with the difference, power and running sum in the
+    element type, in element order."""
+    p = dt.type(p)
+    total = dt.type(0)
+    with np.errstate(all="ignore"):
+        for d in (x.astype(dt) - y.astype(dt)).ravel():
+            total = dt.type(total + np.power(np.abs(d), p))
+        return float(np.power(total, dt.type(1.0 / float(p)) if p else dt.type(np.inf)))
+
+
 def test_dist(FT):
     dt = FT.ELEMENT_TYPE.dtype
     a, b = sample(FT, (4, 5)), sample(FT, (4, 5), np.random.default_rng(2))
     for (_, t, x), (_, u, y) in zip(views(FT, a), views(FT, b), strict=True):
-        for p in (2.0, 1.0, 3.0, 0.0, np.inf):
-            assert_close(th(FT, "dist")(t, u, p), _np_norm(x.astype(np.float64) - y, p), dt)
+        for p in (2.0, 1.0, 3.0, 0.5):
+            got = th(FT, "dist")(t, u, p)
+            assert_close(got, _np_norm(x.astype(np.float64) - y, p), dt)
+            assert_close(got, _upstream_dist(x, y, p, dt), dt)
+        # upstream's arithmetic for the degenerate p: count^(1/0) = inf, sum^(1/inf) = 1
+        assert th(FT, "dist")(t, u, 0.0) == np.inf
+        assert th(FT, "dist")(t, u, np.inf) == 1.0
+        assert th(FT, "dist")(t, u, -np.inf) == 1.0
+    one = FT.from_numpy(np.array([3.0], dt))
+    assert th(FT, "dist")(one, FT.from_numpy(np.array([1.0], dt)), 0.0) == 1.0
+    assert th(FT, "dist")(one, one, 0.0) == 1.0  # 0^0 = 1 counts too
+    # the sum runs in the element type: float's rounding shows on many elements
+    big = np.full(3000, 1.0, dt)
+    zero = np.zeros(3000, dt) + dt.type(0.1)
+    got = th(FT, "dist")(FT.from_numpy(big), FT.from_numpy(zero), 1.0)
+    assert got == _upstream_dist(big, zero, 1.0, dt)
     # same number of elements is enough (as upstream); otherwise a ValueError
     assert_close(th(FT, "dist")(FT.from_numpy(a), FT.from_numpy(b.reshape(20)), 2),
                  np.linalg.norm((a.astype(np.float64) - b).ravel()), dt)
@@ -689,7 +715,7 @@ def test_long_indices_may_be_the_input():
     t = LT.from_numpy(a.copy())
     r = LT.empty()
     ffi.TH.THLongTensor_max(r, t, t, 1, 0)  # indices written over the input: computed first
-    assert list(np.asarray(r)) == [3, 5] and list(np.asarray(t)) == [1, 2]
+    assert list(np.asarray(r)) == [3, 5] and list(np.asarray(t)) == [0, 1]
 
 
 def test_bad_dimensions(T):

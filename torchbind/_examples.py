@@ -770,13 +770,14 @@ _RANDOM = {  # the default generator unless generator=; shown by properties, not
         "[[1, 1], [2, 2]]",
     "multinomial_alias_setup":
         ">>> J, q = T.multinomial_alias_setup(T.from_numpy([0.25, 0.25, 0.5]))\n"
-        ">>> J.tolist(), q.tolist()  # draw k with q[k], else J[k]\n"
-        "([2, 2, 2], [0.75, 0.75, 1.0])",
+        ">>> J.tolist(), q.tolist()  # draw k with q[k], else J[k] (q = 1 where J = 0)\n"
+        "([2, 2, 0], [0.75, 0.75, 1.0])",
     "multinomial_alias_draw":
         ">>> from torchbind import long_tensor as L\n"
-        ">>> J, q = T.multinomial_alias_setup(T.from_numpy([0.0, 1.0, 0.0]))\n"
-        ">>> T.multinomial_alias_draw(J, q, out=L.empty(4)).tolist()  # fills out\n"
-        "[1, 1, 1, 1]",
+        ">>> J, q = T.multinomial_alias_setup(T.from_numpy([0.25, 0.25, 0.5]))\n"
+        ">>> d = T.multinomial_alias_draw(J, q, out=L.empty(1000)).tolist()  # fills out\n"
+        ">>> len(d), sorted(set(d))\n"
+        "(1000, [0, 1, 2])",
 }
 
 _INTEGER = {  # bitwise functions: the integer types (Float and Double raise)

@@ -14,8 +14,12 @@ exports becomes the module function ``snake_case(name)`` by these rules:
 * value functions return Python numbers (``AccReal`` for accreal);
 * a ``THGenerator *`` becomes the keyword ``generator=`` (default: the default generator); a
   ``THLongStorage *`` size takes a tuple; a tensor array takes a list;
-* index tensors are 0-based, as in numpy: they are shifted to TH's 1-based ones on the way in
-  and back on the way out.
+* index tensors are 0-based, as in numpy. TH's C API takes 1-based ones (indexSelect, gather,
+  ...: shifted on the way in) and returns 0-based ones (max, sort, nonzero, multinomial, ...:
+  passed through), as upstream Torch7 does; LAPACK's pivots come back 1-based and are shifted.
+  The alias table's J is returned 0-based by multinomialAliasSetup while
+  multinomialAliasDraw reads it 1-based (upstream's convention: Lua's bindings shift it in
+  between), so ``multinomial_alias_draw`` passes J + 1.
 """
 
 from __future__ import annotations
@@ -97,10 +101,12 @@ _OUTPUT_NAMES = {
 }
 _OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
                        "maskedSelect": {"tensor"}, "multinomialAliasSetup": {"J", "q"}}
-# Index tensors: 0-based in Python, 1-based in TH's C API (TH_INDEX_BASE).
+# Index tensors: 0-based in Python. The C API takes them 1-based (TH_INDEX_BASE: shifted on the
+# way in; J included, see the module docstring) and returns them 0-based (ri_, indices_,
+# subscript, multinomial's draws, the alias table's J: passed through), except LAPACK's pivots,
+# which come back 1-based (shifted on the way out).
 _INDEX_INPUTS = {"index", "pivots", "J"}
-_INDEX_RESULT_FUNCTIONS = {"multinomial", "multinomialAliasDraw"}  # their `self` is indices
-_INDEX_OUTPUTS = {"ri_", "indices_", "subscript", "rpiv_", "rpivots_", "J"}
+_INDEX_OUTPUTS = {"rpiv_", "rpivots_"}
 # Functions whose result's size is the request (as many draws as it has elements): out= needed.
 _SIZED_BY_OUT = {"multinomialAliasDraw"}
 
@@ -197,7 +203,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
             c_args[generator_pos] = generator
         value = cfn(*c_args)
         for i, r in zip(sorted(outputs), results, strict=True):
-            if (params[i].name in _INDEX_OUTPUTS or name in _INDEX_RESULT_FUNCTIONS) and r.numel():
+            if params[i].name in _INDEX_OUTPUTS and r.numel():
                 np.asarray(r)[...] -= 1
         if not outputs:
             return None if proto.restype == "void" else value

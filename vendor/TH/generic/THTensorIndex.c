@@ -1,8 +1,8 @@
 /* generic/THTensorIndex.c: indexing with index tensors and masks, construction and extraction
  * (cat, range, diag, ...) and the products built on ger and addmm (addr, addbmm, baddbmm).
  *
- * Conventions, as upstream: index VALUES are 1-based (TH_INDEX_BASE) THLongTensors, dimension
- * ARGUMENTS are 0-based. Every argument, index value and mask value is checked before anything
+ * Conventions, as upstream: index VALUES taken are 1-based (TH_INDEX_BASE) THLongTensors, the
+ * subscripts nonzero returns are 0-based, dimension ARGUMENTS are 0-based. Every argument, index value and mask value is checked before anything
  * is allocated or written, so an error leaves the tensors as they were and leaks nothing. An
  * input that is also the tensor written (r_ == src) is read from a copy, or the result is built
  * in a fresh tensor that r_ then takes over, so that nothing is overwritten while being read. */
@@ -396,8 +396,9 @@ void THTensor_(maskedSelect)(THTensor *tensor, THTensor *src, THByteTensor *mask
   });
 }
 
-/* subscript = the 1-based subscripts of the nonzero elements, one row each, in storage order
- * of a contiguous tensor (row-major). No nonzero element gives an empty subscript. */
+/* subscript = the subscripts of the nonzero elements, one row each, in storage order of a
+ * contiguous tensor (row-major). They are 0-based, as upstream's C API returns them (Lua's
+ * binding adds 1). No nonzero element gives an empty subscript. */
 void THTensor_(nonzero)(THLongTensor *subscript, THTensor *tensor)
 {
   if ((void *)subscript == (void *)tensor) {
@@ -421,7 +422,7 @@ void THTensor_(nonzero)(THLongTensor *subscript, THTensor *tensor)
   const real *p = THTensor_(data)(tensor);
   for (ptrdiff_t left = THTensor_(nElement)(tensor); left > 0; left--) {
     if (*p != 0) {
-      for (int d = 0; d < nd; d++) row[d * cstep] = pos[d] + TH_INDEX_BASE;
+      for (int d = 0; d < nd; d++) row[d * cstep] = pos[d];
       row += rstep;
     }
     for (int d = nd - 1; d >= 0; d--) { /* odometer step in row-major order */

@@ -1,5 +1,6 @@
 /* generic/THTensorIndex.h: indexing, construction and the batched products (see THTensorIndex.c).
- * Index tensors are THLongTensors of 1-based values; dimension arguments are 0-based. */
+ * Index tensors taken are THLongTensors of 1-based values, nonzero's subscripts are 0-based (as
+ * upstream); dimension arguments are 0-based. */
 
 /* ---- selecting and writing by index ---------------------------------------------------- */
 TH_API void THTensor_(indexSelect)(THTensor *tensor, THTensor *src, int dim, THLongTensor *index);

@@ -24,47 +24,32 @@ static THGenerator *th_random_gen(THGenerator *gen)
   return gen ? gen : THRandom_defaultGenerator();
 }
 
-/* 64 bits from two 32-bit outputs, the first one high (as upstream's later THRandom_random64). */
-static uint64_t th_random_draw64(THGenerator *gen)
+/* The first k in [0, n) with cum[k] >= u (n - 1 when there is none): where a uniform u falls
+ * in the normalised running sums cum, as upstream's binary search finds it. */
+static long th_random_search(const double *cum, long n, double u)
 {
-  uint64_t hi = (uint64_t)THRandom_random(gen);
-  uint64_t lo = (uint64_t)THRandom_random(gen);
-  return (hi << 32) | lo;
-}
-
-/* An integer in [0, range), range >= 1, by modulo as upstream: a single 32-bit output when the
- * range fits in one (the only case upstream's 32-bit generator covers), two otherwise. */
-static uint64_t th_random_below(THGenerator *gen, uint64_t range)
-{
-  if (range <= UINT64_C(0x100000000)) return (uint64_t)THRandom_random(gen) % range;
-  return th_random_draw64(gen) % range;
-}
-
-/* First k with cum[k] > u * total: a draw from the weights whose running sums are cum[0..n-1].
- * The comparison is strict so that a zero weight (cum[k] == cum[k - 1]) is never chosen, and
- * u < 1 keeps the target below cum[n - 1]. One uniform per draw, as upstream. */
-static long th_random_category(THGenerator *gen, const double *cum, long n)
-{
-  double target = THRandom_uniform(gen, 0, 1) * cum[n - 1];
-  long lo = 0, hi = n - 1;
+  long lo = 0, hi = n;
   while (lo < hi) {
     long mid = lo + (hi - lo) / 2;
-    if (cum[mid] > target)
-      hi = mid;
-    else
+    if (cum[mid] < u)
       lo = mid + 1;
+    else
+      hi = mid;
   }
-  return lo;
+  return lo < n ? lo : n - 1;
 }
 
-/* Running sums of w[from..n-1], continuing the ones before. */
-static void th_random_cumsum(double *cum, const double *w, long from, long n)
+/* k itself when it is alive, else the nearest live category after it, else the nearest before:
+ * upstream can land on a category of zero weight (u == 0 before it, or a sliver left by rounding
+ * when the sums are renormalised); we never return one. */
+static long th_random_alive(const unsigned char *dead, long n, long k)
 {
-  double acc = from > 0 ? cum[from - 1] : 0;
-  for (long k = from; k < n; k++) {
-    acc += w[k];
-    cum[k] = acc;
-  }
+  if (!dead[k]) return k;
+  for (long j = k + 1; j < n; j++)
+    if (!dead[j]) return j;
+  for (long j = k - 1; j >= 0; j--)
+    if (!dead[j]) return j;
+  return k; /* unreachable: the caller checked that enough categories are alive */
 }
 
 /* A generator state restored from raw bytes must not make the generator read outside its words:
@@ -104,18 +89,15 @@ static int th_random_state_ok(THGeneratorState *st)
 
 /* ---- integers ------------------------------------------------------------------------------- */
 
-/* Uniform integers over the type's non-negative range: [0, max] for integer types and
- * [0, 2^mantissa] for floating ones, where every integer is exact. Long and Double take 64 bits
- * (two outputs) as upstream's later random64 does; the others one 32-bit output. */
+/* Uniform integers from one 32-bit output per element, as upstream: the output modulo the
+ * type's top + 1, where top is the type's maximum for Byte/Char/Short/Int and 2^24 for Float. For
+ * Long and Double the modulus (2^63, 2^53 + 1) exceeds every output, so they get the output
+ * itself, in [0, 2^32). */
 void THTensor_(random)(THTensor *self, THGenerator *_generator)
 {
   THGenerator *gen = th_random_gen(_generator);
-#if defined(TH_REAL_IS_LONG)
-  TH_TENSOR_APPLY(real, self,
-                  *self_data = (real)(th_random_draw64(gen) % ((uint64_t)LONG_MAX + 1)););
-#elif defined(TH_REAL_IS_DOUBLE)
-  const uint64_t top = (UINT64_C(1) << DBL_MANT_DIG) + 1;
-  TH_TENSOR_APPLY(real, self, *self_data = (real)(th_random_draw64(gen) % top););
+#if defined(TH_REAL_IS_LONG) || defined(TH_REAL_IS_DOUBLE)
+  TH_TENSOR_APPLY(real, self, *self_data = (real)THRandom_random(gen););
 #elif defined(TH_REAL_IS_FLOAT)
   TH_TENSOR_APPLY(real, self,
                   *self_data = (real)(THRandom_random(gen) % ((1UL << FLT_MANT_DIG) + 1)););
@@ -125,8 +107,10 @@ void THTensor_(random)(THTensor *self, THGenerator *_generator)
 #endif
 }
 
-/* Uniform integers in [min, max). Integer types reject a range they cannot hold (upstream would
- * silently wrap). The arithmetic is unsigned so that any long range works. */
+/* min + (one 32-bit output modulo max - min) per element, as upstream, so a range wider than
+ * 2^32 gives values in [min, min + 2^32) only. Upstream adds a negative min in unsigned
+ * arithmetic, which a floating tensor receives as a huge number; we add it as a signed number.
+ * Integer types reject a range they cannot hold (upstream would wrap the values around). */
 void THTensor_(clampedRandom)(THTensor *self, THGenerator *_generator, long min, long max)
 {
   THArgCheck(max > min, 4, "max must be greater than min, but got min = %ld, max = %ld", min, max);
@@ -136,9 +120,11 @@ void THTensor_(clampedRandom)(THTensor *self, THGenerator *_generator, long min,
              (long)TH_REAL_MIN, (long)TH_REAL_MAX);
 #endif
   THGenerator *gen = th_random_gen(_generator);
-  uint64_t range = (uint64_t)max - (uint64_t)min;
-  TH_TENSOR_APPLY(real, self,
-                  *self_data = (real)(long)((uint64_t)min + th_random_below(gen, range)););
+  uint64_t range = (uint64_t)max - (uint64_t)min; /* no signed overflow for any long range */
+  TH_TENSOR_APPLY(real, self, {
+    uint64_t off = (uint64_t)THRandom_random(gen) % range;
+    *self_data = (real)(long)((uint64_t)min + off); /* two's complement: min + off */
+  });
 }
 
 /* Uniform integers in [0, max). */
@@ -175,7 +161,8 @@ void THTensor_(bernoulli_DoubleTensor)(THTensor *self, THGenerator *_generator, 
 }
 
 /* A random permutation of 0 .. n-1 (0-based values, as upstream's C function; its Lua wrapper
- * added 1) by Fisher-Yates from the front: r[i] swaps with r[i + random() % (n - i)]. */
+ * added 1) by Fisher-Yates from the front: r[i] swaps with r[i + random() % (n - i)], one 32-bit
+ * output per step as upstream. */
 void THTensor_(randperm)(THTensor *r_, THGenerator *_generator, long n)
 {
   THArgCheck(n > 0, 3, "n must be strictly positive, but got %ld", n);
@@ -190,7 +177,7 @@ void THTensor_(randperm)(THTensor *r_, THGenerator *_generator, long n)
   long s = r_->stride[0];
   for (long i = 0; i < n; i++) r[i * s] = (real)i;
   for (long i = 0; i < n - 1; i++) {
-    long z = (long)th_random_below(gen, (uint64_t)(n - i));
+    long z = (long)(THRandom_random(gen) % (unsigned long)(n - i));
     real tmp = r[i * s];
     r[i * s] = r[(i + z) * s];
     r[(i + z) * s] = tmp;
@@ -324,8 +311,12 @@ static double THTensor_(checkDistribution)(const real *p, long n, long stride, l
 
 /* n_sample draws from each row of prob_dist (a 1-d distribution, or a 2-d tensor of one per
  * row; the weights need not sum to 1). self becomes n_sample (1-d input) or n_dist x n_sample,
- * holding 1-based category indices. Without replacement a drawn category's weight drops to zero
- * for the rest of its row. One uniform per sample, rows in order, as upstream. */
+ * holding 0-based category indices, as upstream's C function returns them (Lua's binding adds
+ * 1). The arithmetic is upstream's, so a seed gives upstream's draws: the running sums of a row in
+ * double, divided by their total; per sample one uniform u, the last sum set to 1, and the first
+ * category whose running sum is >= u. Without replacement the drawn category's mass d is taken
+ * out of the later sums and every sum divided by 1 - d. Unlike upstream, a category of zero
+ * weight, or one already drawn, is never returned (see th_random_alive). */
 void THTensor_(multinomial)(THLongTensor *self, THGenerator *_generator, THTensor *prob_dist,
                             int n_sample, int with_replacement)
 {
@@ -350,73 +341,110 @@ void THTensor_(multinomial)(THLongTensor *self, THGenerator *_generator, THTenso
   long *out = THLongTensor_data(self);
   long os0 = nd == 1 ? 0 : self->stride[0], os1 = self->stride[nd - 1];
 
-  /* Nothing below can raise: the buffer is always freed. */
-  double *w = THAlloc((ptrdiff_t)sizeof(double) * 2 * n_cat), *cum = w + n_cat;
+  /* Nothing below can raise: the buffers are always freed. */
+  double *cum = THAlloc((ptrdiff_t)sizeof(double) * n_cat);
+  unsigned char *dead = THAlloc((ptrdiff_t)n_cat);
   for (long i = 0; i < n_dist; i++) {
-    for (long k = 0; k < n_cat; k++) w[k] = (double)p[i * ps0 + k * ps1];
-    th_random_cumsum(cum, w, 0, n_cat);
+    double total = 0;
+    for (long k = 0; k < n_cat; k++) {
+      real w = p[i * ps0 + k * ps1];
+      total += (double)w;
+      cum[k] = total;
+      dead[k] = w == 0;
+    }
+    for (long k = 0; k < n_cat; k++) cum[k] /= total;
     for (long s = 0; s < n_sample; s++) {
-      long k = th_random_category(gen, cum, n_cat);
-      out[i * os0 + s * os1] = k + TH_INDEX_BASE;
-      if (!with_replacement) { /* the sums are rebuilt, not corrected, so no error creeps in */
-        w[k] = 0;
-        th_random_cumsum(cum, w, k, n_cat);
+      double u = THRandom_uniform(gen, 0, 1);
+      cum[n_cat - 1] = 1;
+      long k = th_random_alive(dead, n_cat, th_random_search(cum, n_cat, u));
+      out[i * os0 + s * os1] = k;
+      if (!with_replacement) {
+        double mass = cum[k] - (k > 0 ? cum[k - 1] : 0), rest = 1 - mass;
+        for (long j = 0; j < n_cat; j++) cum[j] = (j >= k ? cum[j] - mass : cum[j]) / rest;
+        dead[k] = 1;
       }
     }
   }
-  THFree(w);
+  THFree(dead);
+  THFree(cum);
 }
 
-/* Walker's alias method (Vose's construction) for the 1-d distribution prob_dist (weights need
- * not sum to 1). Afterwards q[k] in [0, 1] is the chance of keeping category k when it is picked
- * and J[k] the 1-based category taken otherwise (k's own index when q[k] == 1). J and q are
- * resized to prob_dist's size. O(n). */
+/* Walker's alias table for the 1-d distribution prob_dist, built as upstream builds it (its J and
+ * q, bit for bit). The weights are taken to sum to 1 (they are not normalised) and must all be
+ * > 0, as upstream requires. q[k] starts as n * p[k] (in real); columns below 1 are "small", the
+ * others "large", each kept on a stack. While both stacks hold one, the top small column s gets
+ * the top large column l as its alias: J[s] = l (0-based), q[l] -= 1 - q[s], and l replaces s
+ * on the small stack if it fell below 1. Then, when the largest q is above 1, every q is divided
+ * by it; and every column whose J is 0 (no alias, or alias 0) gets q = 1. */
 void THTensor_(multinomialAliasSetup)(THTensor *prob_dist, THLongTensor *J, THTensor *q)
 {
   THArgCheck(prob_dist->nDimension == 1, 1, "prob_dist must be 1-d, but got %dD",
              prob_dist->nDimension);
   long n = prob_dist->size[0], ps = prob_dist->stride[0];
-  double sum = THTensor_(checkDistribution)(THTensor_(data)(prob_dist), n, ps, 1, 1);
-  THLongTensor_resize1d(J, n);
-  THTensor_(resize1d)(q, n); /* q may be prob_dist itself: it is read into qd first */
-
-  /* qd: scaled weights; stack: small ones grow up from 0, large ones down from n. */
-  double *qd = THAlloc((ptrdiff_t)(sizeof(double) + sizeof(long)) * n);
-  long *stack = (long *)(qd + n);
-  long *jd = THLongTensor_data(J), js = J->stride[0];
   const real *p = THTensor_(data)(prob_dist);
-  long n_small = 0, large = n;
-  for (long k = 0; k < n; k++) {
-    qd[k] = (double)p[k * ps] * (double)n / sum;
-    jd[k * js] = k + TH_INDEX_BASE;
-    if (qd[k] < 1)
-      stack[n_small++] = k;
-    else
-      stack[--large] = k;
-  }
-  /* Each step fills a small column's gap from a large one; at most n steps. */
-  while (n_small > 0 && large < n) {
-    long s = stack[--n_small], l = stack[large++];
-    jd[s * js] = l + TH_INDEX_BASE;
-    qd[l] -= 1 - qd[s];
-    if (qd[l] < 1)
-      stack[n_small++] = l;
-    else
-      stack[--large] = l;
-  }
-  /* What is left is 1 up to rounding: keep it always. */
-  for (long i = 0; i < n_small; i++) qd[stack[i]] = 1;
-  for (long i = large; i < n; i++) qd[stack[i]] = 1;
+  THTensor_(checkDistribution)(p, n, ps, 1, 1);
+  for (long k = 0; k < n; k++)
+    THArgCheck(p[k * ps] > 0, 1, "every probability must be > 0 (p[%ld] = %g)", k,
+               (double)p[k * ps]);
 
+  /* qd: the q column in real, read from prob_dist before q (which may be prob_dist) is written;
+   * jd: J; small stack grows up from stack[0], large stack up from stack[n]. */
+  real *qd = THAlloc((ptrdiff_t)sizeof(real) * n);
+  long *jd = THAlloc((ptrdiff_t)sizeof(long) * 3 * n), *small = jd + n, *large = jd + 2 * n;
+  long n_small = 0, n_large = 0;
+  for (long k = 0; k < n; k++) {
+    real nq = (real)n * p[k * ps];
+    qd[k] = nq;
+    jd[k] = 0;
+    if (nq < 1.0)
+      small[n_small++] = k;
+    else
+      large[n_large++] = k;
+  }
+  while (n_small > 0 && n_large > 0) {
+    long l = large[n_large - 1], s = small[n_small - 1];
+    jd[s] = l;
+    qd[l] = (real)((double)qd[l] - (1.0 - (double)qd[s]));
+    if (qd[l] < 1.0) { /* l takes s's place on the small stack */
+      small[n_small - 1] = l;
+      n_large--;
+    } else {
+      n_small--;
+    }
+  }
+  real qmax = qd[0], qmin = qd[0];
+  for (long k = 1; k < n; k++) {
+    if (qd[k] > qmax) qmax = qd[k];
+    if (qd[k] < qmin) qmin = qd[k];
+  }
+  if (!(qmin > 0)) { /* only by rounding (a tiny weight beside one near 1): upstream refuses it */
+    THFree(jd);
+    THFree(qd);
+    THArgCheck(0, 1, "invalid distribution for an alias table: a column's q fell to %g", (double)qmin);
+  }
+  if (qmax > 1)
+    for (long k = 0; k < n; k++) qd[k] /= qmax;
+  for (long k = 0; k < n; k++)
+    if (jd[k] <= 0) qd[k] = 1;
+
+  THLongTensor_resize1d(J, n);
+  THTensor_(resize1d)(q, n);
+  long *jo = THLongTensor_data(J), js = J->stride[0];
   real *qo = THTensor_(data)(q);
   long qs = q->stride[0];
-  for (long k = 0; k < n; k++) qo[k * qs] = (real)THMin(THMax(qd[k], 0.0), 1.0);
+  for (long k = 0; k < n; k++) {
+    jo[k * js] = jd[k];
+    qo[k * qs] = qd[k];
+  }
+  THFree(jd);
   THFree(qd);
 }
 
-/* Fills self (any shape, element order) with 1-based draws from the alias table (J, q) that
- * multinomialAliasSetup made: pick a column uniformly, keep it with probability q, else take its
- * alias. Two uniforms per sample, as upstream's uniform + bernoulli. */
+/* Fills self (any shape, element order) with draws from an alias table (J, q) read as upstream
+ * reads it: per draw a column k = (long)uniform(0, n) and a keep test uniform(0, 1) <= q[k]
+ * (upstream's bernoulli); a kept draw gives k, the other draws J[k] - 1 (upstream's draw reads J
+ * as 1-based, while its setup writes it 0-based: Lua's bindings shift it in between; torchbind's
+ * module function passes J + 1). So J[k] must be in [1, n] wherever q[k] < 1, and q in [0, 1]. */
 void THTensor_(multinomialAliasDraw)(THLongTensor *self, THGenerator *_generator, THLongTensor *J,
                                      THTensor *q)
 {
@@ -427,17 +455,18 @@ void THTensor_(multinomialAliasDraw)(THLongTensor *self, THGenerator *_generator
   const real *qd = THTensor_(data)(q);
   const long *jd = THLongTensor_data(J);
   for (long k = 0; k < n; k++) {
-    THArgCheck(qd[k * qs] >= 0 && qd[k * qs] <= 1, 4, "q[%ld] = %g is not in [0, 1]",
-               k + TH_INDEX_BASE, (double)qd[k * qs]);
-    THArgCheck(jd[k * js] >= TH_INDEX_BASE && jd[k * js] < n + TH_INDEX_BASE, 3,
-               "J[%ld] = %ld is not a category index", k + TH_INDEX_BASE, jd[k * js]);
+    THArgCheck(qd[k * qs] >= 0 && qd[k * qs] <= 1, 4, "q[%ld] = %g is not in [0, 1]", k,
+               (double)qd[k * qs]);
+    THArgCheck(qd[k * qs] == 1 || (jd[k * js] >= 1 && jd[k * js] <= n), 3,
+               "J[%ld] = %ld does not name a category (J[k] - 1 is drawn when q[k] < 1)", k,
+               jd[k * js]);
   }
   THGenerator *gen = th_random_gen(_generator);
   TH_TENSOR_APPLY(long, self, {
     long k = (long)THRandom_uniform(gen, 0, (double)n);
     if (k >= n) k = n - 1; /* only by rounding, for huge n */
     double u = THRandom_uniform(gen, 0, 1);
-    *self_data = u < (double)qd[k * qs] ? k + TH_INDEX_BASE : jd[k * js];
+    *self_data = u <= (double)qd[k * qs] ? k : jd[k * js] - 1;
   });
 }
 

@@ -29,7 +29,8 @@ TH_API void THTensor_(logNormal)(THTensor *self, THGenerator *_generator, double
 TH_API void THTensor_(rand)(THTensor *r_, THGenerator *_generator, THLongStorage *size);
 TH_API void THTensor_(randn)(THTensor *r_, THGenerator *_generator, THLongStorage *size);
 
-/* Sampling from categorical distributions; the indices written are 1-based (TH_INDEX_BASE). */
+/* Sampling from categorical distributions; the indices written are 0-based, as upstream's C
+ * functions write them (multinomialAliasDraw reads J 1-based: see THTensorRandom.c). */
 TH_API void THTensor_(multinomial)(THLongTensor *self, THGenerator *_generator, THTensor *prob_dist,
                                    int n_sample, int with_replacement);
 TH_API void THTensor_(multinomialAliasSetup)(THTensor *prob_dist, THLongTensor *J, THTensor *q);

@@ -7,7 +7,8 @@
  *   before anything is allocated or resized.
  * - A reduction resizes its result with size 1 at `dimension`, then squeezes that dimension away
  *   (squeeze1d, which keeps a 1-d result 1-d) unless keepdim.
- * - Index results are 1-based (TH_INDEX_BASE) positions along the dimension, in a THLongTensor.
+ * - Index results are 0-based positions along the dimension, in a THLongTensor (as upstream's C
+ *   API; index tensors that functions TAKE are 1-based, see THTensorIndex.c).
  * - Sums and products accumulate in accreal; integer ones in uaccreal, so that they wrap around.
  * - Order: NaN is above every number and NaNs are equal among themselves (ascending sorts put
  *   NaNs last, descending sorts first; kthvalue/median count them as the largest values). Equal
@@ -487,10 +488,10 @@ static void THTensor_(extremeColumns)(real *y, long *yi, const real *x, long n, 
 {
   for (long k = k0; k < k1; k++) {
     y[k] = x[k];
-    yi[k] = TH_INDEX_BASE;
+    yi[k] = 0;
   }
   for (long j = 1; j < n; j++)
-    THTensor_(extremeRow)(y, yi, x + j * inner, k0, k1, j + TH_INDEX_BASE, wantMax);
+    THTensor_(extremeRow)(y, yi, x + j * inner, k0, k1, j, wantMax);
 }
 
 static void THTensor_(extremeKernel)(THTensor *r, THLongTensor *ri, THTensor *t, int dim, const THR_ARGS *a)
@@ -507,7 +508,7 @@ static void THTensor_(extremeKernel)(THTensor *r, THLongTensor *ri, THTensor *t,
         for (long o = b; o < e; o++) {
           long at = THTensor_(extremeRun)(x + o * n, n, 1, wantMax);
           y[o] = x[o * n + at];
-          yi[o] = at + TH_INDEX_BASE;
+          yi[o] = at;
         }
       });
     } else if (threads > 1 && outer >= threads) {
@@ -525,7 +526,7 @@ static void THTensor_(extremeKernel)(THTensor *r, THLongTensor *ri, THTensor *t,
     TH_TENSOR_DIM_APPLY3(real, t, real, r, long, ri, dim,
       long at = THTensor_(extremeRun)(t_data, t_size, t_stride, wantMax);
       *r_data = t_data[at * t_stride];
-      *ri_data = at + TH_INDEX_BASE;);
+      *ri_data = at;);
   }
 }
 
@@ -756,7 +757,7 @@ static void THTensor_(radixSort)(void *work, const real *x, long n, long s, int 
     else
       v = THTensor_(radixValue)(k);
     y[i * ys] = v;
-    yi[i * yis] = (long)a[i].i + TH_INDEX_BASE;
+    yi[i * yis] = (long)a[i].i;
   }
 }
 
@@ -778,7 +779,7 @@ static void THTensor_(scatterPairs)(const THR_PAIR *a, long n, real *y, long ys,
 {
   for (long i = 0; i < n; i++) {
     y[i * ys] = a[i].v;
-    yi[i * yis] = a[i].i + TH_INDEX_BASE;
+    yi[i * yis] = a[i].i;
   }
 }
 
@@ -811,24 +812,19 @@ void THTensor_(topk)(THTensor *rt_, THLongTensor *ri_, THTensor *t, long k, int 
 {
   THTensor_(checkDim)(t, dim);
   long n = t->size[dim];
-  THArgCheck(k >= 0 && k <= n, 4, "k %ld out of range [0, %ld]", k, n);
+  THArgCheck(k >= 1 && k <= n, 4, "k %ld out of range [1, %ld]", k, n); /* k = 0 too, as upstream */
   THTensor *rt = THTensor_(target)(rt_, t, NULL);
   THLongTensor *ri = THTensor_(indexTarget)(ri_, t);
-  if (k == 0) { /* TH has no size-0 dimensions: k = 0 gives empty results */
-    THTensor_(resizeNd)(rt, 0, NULL, NULL);
-    THLongTensor_resizeNd(ri, 0, NULL, NULL);
-  } else {
-    int desc = dir != 0; /* dir: the k largest, in descending order */
-    THR_PAIR *buf = THTensor_(newPairs)(n), *tmp = buf + n;
-    THTensor_(resizeAlong)(rt, t, dim, k);
-    THTensor_(resizeIndexAlong)(ri, t, dim, k);
-    TH_TENSOR_DIM_APPLY3(real, t, real, rt, long, ri, dim,
-      THTensor_(gatherPairs)(buf, t_data, t_size, t_stride);
-      if (k < t_size) THTensor_(quickSelect)(buf, tmp, t_size, k - 1, desc);
-      if (sorted) THTensor_(mergeSort)(buf, tmp, k, desc);
-      THTensor_(scatterPairs)(buf, k, rt_data, rt_stride, ri_data, ri_stride););
-    THFree(buf);
-  }
+  int desc = dir != 0; /* dir: the k largest, in descending order */
+  THR_PAIR *buf = THTensor_(newPairs)(n), *tmp = buf + n;
+  THTensor_(resizeAlong)(rt, t, dim, k);
+  THTensor_(resizeIndexAlong)(ri, t, dim, k);
+  TH_TENSOR_DIM_APPLY3(real, t, real, rt, long, ri, dim,
+    THTensor_(gatherPairs)(buf, t_data, t_size, t_stride);
+    if (k < t_size) THTensor_(quickSelect)(buf, tmp, t_size, k - 1, desc);
+    if (sorted) THTensor_(mergeSort)(buf, tmp, k, desc);
+    THTensor_(scatterPairs)(buf, k, rt_data, rt_stride, ri_data, ri_stride););
+  THFree(buf);
   THTensor_(settle)(rt_, rt);
   THTensor_(indexSettle)(ri_, ri);
 }
@@ -847,7 +843,7 @@ static void THTensor_(kth)(THTensor *values_, THLongTensor *indices_, THTensor *
     THTensor_(gatherPairs)(buf, t_data, t_size, t_stride);
     THTensor_(quickSelect)(buf, tmp, t_size, k - 1, 0);
     *r_data = buf[k - 1].v;
-    *ri_data = buf[k - 1].i + TH_INDEX_BASE;);
+    *ri_data = buf[k - 1].i;);
   THFree(buf);
   THTensor_(finishReduce)(values_, r, dimension, keepdim);
   THTensor_(finishIndex)(indices_, ri, dimension, keepdim);
@@ -897,7 +893,7 @@ static void THTensor_(modeRun)(THR_PAIR *a, THR_PAIR *tmp, long n, real *value, 
     start = i;
   }
   *value = a[bestEnd].v;
-  *index = a[bestEnd].i + TH_INDEX_BASE;
+  *index = a[bestEnd].i;
 }
 
 void THTensor_(mode)(THTensor *values_, THLongTensor *indices_, THTensor *t, int dimension, int keepdim)
@@ -1240,17 +1236,23 @@ accreal THTensor_(normall)(THTensor *t, real value)
   return THTensor_(normOf)(t, THTensor_(normKind)(value), value);
 }
 
-/* The p-norm of a - b (same number of elements; shapes may differ, as upstream). */
+/* sum over the elements of |a - b|^p, then that sum to the power 1/p, all as upstream computes
+ * it: the difference, |.|, the power and the sum in `real` (float arithmetic for Float). So p = 0
+ * gives count^inf (inf for more than one element, 1 for one) and p = inf gives sum^0 = 1: not
+ * norms, but upstream's results. Same number of elements; shapes may differ, as upstream. */
 accreal THTensor_(dist)(THTensor *a, THTensor *b, real value)
 {
   THArgCheck(THTensor_(nElement)(a) == THTensor_(nElement)(b), 2,
              "inconsistent tensor size: %td vs %td elements", THTensor_(nElement)(a),
              THTensor_(nElement)(b));
-  int kind = THTensor_(normKind)(value);
-  accreal p = value, acc = THTensor_(normStart)(kind);
-  TH_TENSOR_APPLY2(real, a, real, b,
-    acc = THTensor_(normStep)(acc, fabs((accreal)*a_data - (accreal)*b_data), kind, p););
-  return THTensor_(normEnd)(acc, kind, p);
+  real sum = 0;
+#if defined(TH_REAL_IS_FLOAT)
+  TH_TENSOR_APPLY2(real, a, real, b, sum += powf(fabsf(*a_data - *b_data), value););
+  return powf(sum, (float)(1.0 / value));
+#else
+  TH_TENSOR_APPLY2(real, a, real, b, sum += pow(fabs(*a_data - *b_data), value););
+  return pow(sum, 1.0 / value);
+#endif
 }
 
 /* Each sub-tensor t.select(dimension, i) whose p-norm exceeds maxnorm is scaled by
