@@ -307,10 +307,18 @@ def special(fam: str, t: str, k: int, rng: np.random.Generator, names: list[str]
         args = [(1, 6, 1), (0, 2, 0.5), (5, 1, -1), (2, 2, 1), (1, 4, 1), (0, 10, 3)][k]
         if t not in FLOATS:
             args = tuple(int(a) if a == int(a) else 1 for a in args)  # type: ignore[assignment]
-        return {"xmin": ("num", args[0]), "xmax": ("num", args[1]), "step": ("num", args[2])}
+        out = {"xmin": ("num", args[0]), "xmax": ("num", args[1]), "step": ("num", args[2])}
+        if k >= 4:  # a pre-sized output of the right element count, non-contiguous
+            out["r_"] = T(t, np.full((2, 3) if k == 4 else (4,), 9, DTYPES[t]), "t" if k == 4
+                          else "n")
+        return out
     if fam in ("linspace", "logspace"):
         args = [(1, 5, 5), (0, 1, 1), (2, -2, 4), (0, 3, 16), (1, 4, 4), (0, 0, 2)][k]
-        return {"a": ("num", args[0]), "b": ("num", args[1]), "n": ("num", args[2])}
+        out = {"a": ("num", args[0]), "b": ("num", args[1]), "n": ("num", args[2])}
+        if k >= 4:  # a pre-sized output of the right element count, non-contiguous
+            out["r_"] = T(t, np.full((2, 2) if k == 4 else (2,), 9, DTYPES[t]), "t" if k == 4
+                          else "n")
+        return out
     if fam == "gather":
         shape = SHAPES[k] if len(SHAPES[k]) > 1 else (5,)
         dim = min(DIMS[k], len(shape) - 1)
@@ -321,7 +329,8 @@ def special(fam: str, t: str, k: int, rng: np.random.Generator, names: list[str]
     if fam in ("cdiv", "cfmod", "cremainder", "addcdiv"):  # no integer division by zero
         den = v(SHAPES[k])
         den[den == 0] = 1
-        return {"src": T(t, den, lay), "src2": T(t, den, lay)}
+        return {"src": T(t, den, lay), "src2": T(t, den, lay),
+                "value": ("num", [2, 3, 1, 50, 3, 100][k])}
     if fam in ("scatter", "scatterAdd", "scatterFill"):
         shape = SHAPES[k]
         dim = min(DIMS[k], len(shape) - 1)
@@ -451,6 +460,8 @@ def special(fam: str, t: str, k: int, rng: np.random.Generator, names: list[str]
     if fam == "clamp":
         return {"min_value": ("num", [2, -1, 0, 3, -2, 1][k]),
                 "max_value": ("num", [7, 2, 1, 5, 2, 1][k])}
+    if fam == "addcdiv":
+        return {"value": ("num", [2, 3, 1, 50, 3, 100][k])}
     if fam == "lerp":
         return {"weight": ("num", 0.25 if t in FLOATS else 1)}
     return {}
@@ -473,8 +484,8 @@ def conv_args(fam: str, t: str, k: int, v: Any, lay: str) -> dict[str, Any]:
     return {"t_": T(t, v(ish), lay), "k_": T(t, v(ksh), "c" if k % 2 == 0 else lay),
             "beta": ("num", [0, 1, 0, 1, 2, 0][k]), "alpha": ("num", [1, 2, 1, 1, 1, 3][k]),
             "srow": ("num", s), "scol": ("num", 1), "sdepth": ("num", 1),
-            "vf": ("str", [b"V", b"F", b"V", b"V", b"F", b"F"][k]),
-            "xc": ("str", [b"X", b"C", b"C", b"X", b"X", b"C"][k])}
+            "vf": ("str", [b"V", b"F", b"V", b"V", b"Fv", b"F"][k]),  # only the first character
+            "xc": ("str", [b"X", b"C", b"C", b"X", b"Xc", b"C"][k])}  # counts in upstream
 
 
 LAPACK = {"gesv", "trtrs", "gels", "syev", "geev", "gesvd", "gesvd2", "getri", "potrf", "potrs",
@@ -486,6 +497,9 @@ def lapack_args(fam: str, t: str, k: int, rng: np.random.Generator, dt: Any,
     n = 3 + k % 2
     uplo = [b"U", b"L"][k % 2]
     out: dict[str, Any] = {"uplo": ("str", uplo)}
+    if k >= 4:  # outputs reused: already of a square shape, row- (5) or column-major (4)
+        for name in OUT_NAMES:
+            out[name] = T(t, np.zeros((n, n), dt), "t" if k == 4 else "c")
     a_sq = well(rng, (n, n), dt)
     b = rng.integers(-4, 5, size=(n, 2)).astype(dt)
     if fam == "gesv":
@@ -1038,6 +1052,7 @@ class PairResult:
     group: str
     status: str  # OK, UNTESTED (every argument set raised in both), or a SEVERITY entry
     detail: str = ""
+    others: list[str] = field(default_factory=list)
     agree_ok: int = 0
     agree_err: int = 0
 
@@ -1067,6 +1082,7 @@ def run_pair(ours: Lib, up: Lib, proto: _apitable.Prototype, seed: int) -> PairR
     if found:
         found.sort(key=lambda x: SEVERITY.index(x[0]))
         res.status, res.detail = found[0]
+        res.others = [f"{st}: {d}" for st, d in found[1:]]
         if len(found) > 1:
             res.detail += f" (+{len(found) - 1} more argument sets differ)"
     elif res.agree_ok == 0:
@@ -1122,6 +1138,7 @@ def report(results: list[PairResult], skipped_syms: list[str], ours: str, up: st
         lines += ["", f"== {g} ({len(by_group[g])})"]
         for r in by_group[g]:
             lines.append(f"{r.status:14s} {r.symbol}: {r.detail}")
+            lines += [f"{'':14s}   also {o}" for o in r.others]
     for status, title in (("UNTESTED", "every argument set raised in both libraries"),
                           ("MISSING", "symbol missing"), ("SKIPPED", "no argument generator")):
         sel = [r for r in results if r.status == status]
