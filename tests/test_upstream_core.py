@@ -303,3 +303,29 @@ def test_desc_as_upstream():
         TH.THLongStorage_free(sizes)
         TH.THLongStorage_free(strides)
     assert np.asarray(t).shape == (2, 3)
+
+
+def test_log_add_and_sub_as_upstream():
+    """Upstream drops the smaller term under e^-18.42 of the larger, and LogSub of two equal
+    values is its log-zero, -DBL_MAX."""
+    assert TH.THLogAdd(0.0, -20.0) == 0.0
+    assert TH.THLogAdd(0.0, -18.0) == pytest.approx(math.log1p(math.exp(-18.0)))
+    assert TH.THLogSub(3.0, 3.0) == -sys.float_info.max
+    assert TH.THLogSub(0.0, -20.0) == 0.0
+    assert TH.THLogSub(math.log(3), math.log(1)) == pytest.approx(math.log(2))
+
+
+def test_clamped_random_wraps_integer_types_as_upstream():
+    """Upstream converts min + draw % (max - min) to the element type: modulo its width."""
+    g = TH.THGenerator_new()
+    try:
+        TH.THRandom_manualSeed(g, 7)
+        draws = [TH.THRandom_random(g) for _ in range(6)]
+        TH.THRandom_manualSeed(g, 7)
+        t = TH.THByteTensor_newWithSize1d(6)
+        TH.THByteTensor_clampedRandom(t, g, -2, 300)
+        assert [TH.THByteTensor_get1d(t, i) for i in range(6)] == \
+            [(-2 + d % 302) % 256 for d in draws]
+        TH.THByteTensor_free(t)
+    finally:
+        TH.THGenerator_free(g)

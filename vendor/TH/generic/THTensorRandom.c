@@ -110,20 +110,15 @@ void THTensor_(random)(THTensor *self, THGenerator *_generator)
 /* min + (one 32-bit output modulo max - min) per element, as upstream, so a range wider than
  * 2^32 gives values in [min, min + 2^32) only. Upstream adds a negative min in unsigned
  * arithmetic, which a floating tensor receives as a huge number; we add it as a signed number.
- * Integer types reject a range they cannot hold (upstream would wrap the values around). */
+ * Integer types take the value modulo their width, as upstream's conversion does. */
 void THTensor_(clampedRandom)(THTensor *self, THGenerator *_generator, long min, long max)
 {
   THArgCheck(max > min, 4, "max must be greater than min, but got min = %ld, max = %ld", min, max);
-#if defined(TH_REAL_IS_INTEGER) && !defined(TH_REAL_IS_LONG)
-  THArgCheck(min >= (long)TH_REAL_MIN && max - 1 <= (long)TH_REAL_MAX, 3,
-             "[%ld, %ld) does not fit in the tensor's type [%ld, %ld]", min, max,
-             (long)TH_REAL_MIN, (long)TH_REAL_MAX);
-#endif
   THGenerator *gen = th_random_gen(_generator);
   uint64_t range = (uint64_t)max - (uint64_t)min; /* no signed overflow for any long range */
   TH_TENSOR_APPLY(real, self, {
     uint64_t off = (uint64_t)THRandom_random(gen) % range;
-    *self_data = (real)(long)((uint64_t)min + off); /* two's complement: min + off */
+    *self_data = (real)(long)((uint64_t)min + off); /* two's complement: min + off, wrapped */
   });
 }
 
