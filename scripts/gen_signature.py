@@ -65,7 +65,9 @@ def _py(etype, ctype: str, template: str, generic: bool) -> str:
         return "RealT" if generic else etype.acc.__name__ if etype.floating else "int"
     if re.search(r"\baccreal\b", template):
         return "AccT" if generic else etype.acc.__name__
-    if bare == own:
+    if " ".join(template.replace("const ", "").split()) == "THTensor *":  # the module's own type
+        return "TensorT" if generic else f"{etype.name}Tensor"
+    if bare == own and not template:
         return "TensorT" if generic else f"{etype.name}Tensor"
     m = re.fullmatch(r"TH(\w+)Tensor \*", bare)
     if m:
@@ -165,7 +167,7 @@ def layers() -> str:
         '"""The signature as typing Protocols, layered by what element types can do."""', "",
         "from __future__ import annotations", "", "import os",
         "from collections.abc import Sequence", "from typing import Any, Protocol, TypeVar", "",
-        "from torchbind.tensor import ByteTensor, IntTensor, LongTensor",
+        "from torchbind.tensor import ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor",
         "from torchbind.tensor import Tensor as AnyTensor", "",
         'TensorT = TypeVar("TensorT", bound=AnyTensor)',
         'AccT = TypeVar("AccT", bound=float)',
@@ -200,9 +202,9 @@ def layers() -> str:
                     placed.add(member)
         out += ["    " + line for line in body]
     used = "\n".join(out[16:])
-    for cls in ("ByteTensor", "IntTensor", "LongTensor"):
+    for cls in ("ByteTensor", "DoubleTensor", "FloatTensor", "IntTensor", "LongTensor"):
         if not re.search(rf"\b{cls}\b", used):
-            out[9] = out[9].replace(f"{cls}, ", "")
+            out[9] = out[9].replace(f"{cls}, ", "").replace(f", {cls}", "")
     return "\n".join(out) + "\n"
 
 

@@ -10,7 +10,8 @@ from conftest import MATH_TYPES, module
 import torchbind.double_tensor as D
 import torchbind.float_tensor as F
 import torchbind.long_tensor as L
-from torchbind import _generic, ffi
+from torchbind import _generic, _plan, ffi
+from torchbind.generator import Generator
 
 
 @pytest.mark.parametrize("etype", MATH_TYPES, ids=lambda t: t.name)
@@ -20,7 +21,7 @@ def test_every_table_function_is_reachable_for_exactly_its_types(etype):
         if not (proto.family or "").startswith("Tensor_"):
             continue
         name = proto.family[len("Tensor_"):]
-        if _generic._STRUCTURE.match(name):
+        if not _plan.plan(proto).module_function:  # the tensor's own structure: methods
             continue
         py = _generic.snake(name)
         has = any(p.type == etype.name and p.family == proto.family
@@ -84,16 +85,56 @@ def test_linear_algebra_through_modules():
 
 
 def test_random_through_modules_with_a_generator():
+    g = Generator()
+    ffi.TH.THRandom_manualSeed(g, 42)
+    t = D.empty(5)
+    D.uniform(t, 0.0, 1.0, generator=g)
+    g.manual_seed(42)
+    u = D.empty(5)
+    D.uniform(u, 0.0, 1.0, generator=g)
+    assert t.tolist() == u.tolist()
+    s = D.multinomial(D.from_numpy(np.array([0.0, 1.0, 0.0])), 4, 1, generator=g)
+    assert np.asarray(s).tolist() == [1, 1, 1, 1]  # 0-based category 1
+
+
+def test_module_functions_take_only_objects_of_their_class():
+    """Raw addresses are for ffi: a module function refuses them (they used to reach C)."""
+    t = D.from_numpy(np.array([3.0, 1.0, 2.0]))
     g = ffi.TH.THGenerator_new()
     try:
-        ffi.TH.THRandom_manualSeed(g, 42)
-        t = D.empty(5)
-        D.uniform(t, 0.0, 1.0, generator=g)
-        ffi.TH.THRandom_manualSeed(g, 42)
-        u = D.empty(5)
-        D.uniform(u, 0.0, 1.0, generator=g)
-        assert t.tolist() == u.tolist()
-        s = D.multinomial(D.from_numpy(np.array([0.0, 1.0, 0.0])), 4, 1, generator=g)
-        assert np.asarray(s).tolist() == [1, 1, 1, 1]  # 0-based category 1
+        with pytest.raises(TypeError, match="Generator"):
+            D.uniform(t, 0.0, 1.0, generator=g)
     finally:
         ffi.TH.THGenerator_free(g)
+    with pytest.raises(TypeError):
+        D.uniform(t, 0.0, 1.0, generator=1)
+    for out in [(12345, None), (None, 12345), 12345, t, [t, None], (None, None, None)]:
+        with pytest.raises(TypeError):
+            D.sort(t, 0, 0, out=out)
+        with pytest.raises(TypeError):
+            D.max(t, 0, 1, out=out)
+    with pytest.raises(TypeError):
+        D.add(t, 1.0, out=12345)
+    with pytest.raises(TypeError):
+        D.add(12345, 1.0)
+    with pytest.raises(TypeError):
+        D.cat_array([t, 12345], 0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, L, t: F.empty(2**64 + 5),
+    lambda F, L, t: t.select(0, 2**64 + 1),
+    lambda F, L, t: F.sum(t, 2**32 + 1, 0),
+    lambda F, L, t: F.sum(t, 0, 2**64),
+    lambda F, L, t: F.topk(t, 2**64 + 2, 0, 0, 1),
+    lambda F, L, t: F.narrow(t, 0, 0, 2**63) if hasattr(F, "narrow") else t.narrow(0, 0, 2**63),
+    lambda F, L, t: F.index_select(t, 2**31, L.from_numpy(np.array([0]))),
+    lambda F, L, t: F.eye(2**64 + 1, 1),
+    lambda F, L, t: L.add(L.from_numpy(np.arange(3)), 2**64),
+])
+def test_integer_arguments_out_of_range_overflow(call):
+    """ctypes wraps out-of-range ints silently (2**64 + 5 became 5): every one is checked."""
+    import torchbind.long_tensor as L
+    t = D.from_numpy(np.arange(6.0).reshape(2, 3))
+    with pytest.raises((OverflowError, ValueError)):
+        call(D, L, t)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def _mypy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     if shutil.which("mypy") is None:
         pytest.skip("mypy is not installed (pip install '.[test]' brings it)")
     return subprocess.run(["mypy", "--strict", "--no-incremental", *args], capture_output=True,
-                          text=True, cwd=cwd)
+                          text=True, cwd=cwd, env={**os.environ, "MYPYPATH": str(ROOT)})
 
 
 def test_mypy_strict_accepts_the_examples():
@@ -92,3 +93,48 @@ def test_mypy_rejects_a_module_without_dot(tmp_path):
     assert out.returncode == 1
     assert 'use.py:12: error: Argument 1 to "app" has incompatible type Module' in out.stdout
     assert "use.py:11" not in out.stdout  # the complete module passes
+
+
+MATH_PROGRAM = '''\
+import numpy as np
+
+import torchbind.byte_tensor
+import torchbind.float_tensor
+import torchbind.int_tensor
+import torchbind.long_tensor as L
+from torchbind.signature import AccT, Math, RealT, TensorT
+
+
+def app(T: Math[TensorT, AccT, RealT], one: RealT) -> list[object]:
+    x = T.from_numpy(np.array([[3, 1, 2], [0, 5, 4]]))
+    values, indices = T.sort(x, 1, 0)
+    top, top_i = T.topk(x, 2, 1, 1, 1)
+    biggest, where = T.max(x, 1, 1)
+    index = L.from_numpy(np.array([[0, 0], [1, 0]]))
+    picked = T.gather(x, 1, index)
+    rows = T.index_select(x, 0, L.from_numpy(np.array([1])))
+    mask = T.gt_value(x, one)
+    kept = T.masked_select(x, mask)
+    T.masked_fill(x, mask, one)
+    return [values.tolist(), indices.tolist(), top.tolist(), top_i.tolist(), biggest.tolist(),
+            where.tolist(), picked.tolist(), rows.tolist(), kept.tolist(), x.tolist()]
+
+
+results = [app(torchbind.byte_tensor, 2), app(torchbind.int_tensor, 2),
+           app(torchbind.float_tensor, 2.0)]
+assert results[0] == results[1] == results[2], results
+print(results[0])
+'''
+
+
+def test_generic_code_typed_against_math_sorts_gathers_and_masks(tmp_path):
+    """Math holds sort, topk, max along a dim, gather, index_select, the comparisons and the
+    masked ops (their LongTensor/ByteTensor types are the same for all seven math types): a
+    program typed against Math passes mypy --strict with byte, int and float modules, and runs."""
+    (tmp_path / "use_math.py").write_text(MATH_PROGRAM)
+    out = _mypy("use_math.py", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    run = subprocess.run([sys.executable, "use_math.py"], capture_output=True, text=True,
+                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("[[[1, 2, 3], [0, 4, 5]], [[1, 2, 0], [0, 2, 1]]")

@@ -222,7 +222,7 @@ def test_gc_handler_runs_past_the_soft_limit_and_on_failure():
         TH.THSetGCHandler(None, None)
 
 
-# ---- generators, half, files, descriptions --------------------------------------------------------
+# ---- generators, half, files, descriptions ---------------------------------------------
 
 def test_new_generator_is_valid_and_seeded():
     g = TH.THGenerator_new()

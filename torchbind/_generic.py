@@ -37,20 +37,13 @@ from typing import Any
 
 import numpy as np
 
-from torchbind import _apitable, _examples, ffi
+from torchbind import _apitable, _plan, ffi
 from torchbind._types import TYPES, ElementType
 from torchbind.errors import THValueError
 from torchbind.file import read_1d
+from torchbind.generator import Generator
 from torchbind.storage import STORAGE_CLASSES
 from torchbind.tensor import TENSOR_CLASSES, Tensor
-
-# The signature, by layer. Every type has CORE; the math types add MATH.
-CORE = ("Tensor", "Storage", "AccReal", "Real", "read1dFile", "from_numpy", "from_tensor",
-        "empty", "numel")
-MATH_VALUE = ("dot", "sumall", "prodall", "maxall", "minall")
-MATH_INPLACE = ("fill", "zero")
-MATH_OUT = ("add", "sub", "mul", "div", "cadd", "csub", "cmul", "cdiv", "addmm", "addmv")
-MATH = ("zeros", *MATH_VALUE, *MATH_INPLACE, *MATH_OUT)
 
 
 def real_converter(etype: ElementType) -> Callable[[Any], Any]:
@@ -79,47 +72,7 @@ def real_converter(etype: ElementType) -> Callable[[Any], Any]:
     return to_real
 
 
-# Tensor families that are not module functions: the tensor's own structure (Tensor methods
-# cover it) and the raw-pointer convolution kernels (reachable through torchbind.ffi).
-_STRUCTURE = re.compile(
-    r"^(new\w*|free|freeCopyTo|retain|storage\w*|nDimension|size|stride|data|desc|sizeDesc"
-    r"|setFlag|clearFlag|resize\w*|set|setStorage\w*|narrow|select|transpose|unfold|squeeze\w*"
-    r"|unsqueeze1d|expand\w*|isContiguous|isSameSizeAs|isSetTo|isSize|nElement|[gs]et[1-4]d"
-    r"|copy\w*|\w+ptr)$")
-# Functions that change their first tensor in place (the rest write into result tensors).
-_INPLACE = {
-    "fill", "zero", "indexCopy", "indexAdd", "indexFill", "scatter", "scatterAdd",
-    "scatterFill", "maskedFill", "maskedCopy", "random", "cappedRandom", "clampedRandom",
-    "geometric", "bernoulli", "bernoulli_FloatTensor", "bernoulli_DoubleTensor", "uniform",
-    "normal", "normal_means", "normal_stddevs", "normal_means_stddevs", "exponential", "cauchy",
-    "logNormal", "setRNGState",
-}
-# Result tensors, by parameter name; the Python function makes them and returns them.
-_OUTPUT_NAMES = {
-    "r_", "r", "rt_", "ri_", "values_", "indices_", "ra_", "rb_", "re_", "rv_", "ru_", "rs_",
-    "rq_", "rr_", "rtau_", "rpiv_", "rpivots_", "rinfo_", "hist", "result", "subscript", "self",
-}
-_OUTPUT_BY_FUNCTION = {"gather": {"tensor"}, "indexSelect": {"tensor"},
-                       "maskedSelect": {"tensor"}, "multinomialAliasSetup": {"J", "q"}}
-# Index tensors: 0-based in Python. The C API takes them 1-based (TH_INDEX_BASE: shifted on the
-# way in; J included, see the module docstring) and returns them 0-based (ri_, indices_,
-# subscript, multinomial's draws, the alias table's J: passed through), except LAPACK's pivots,
-# which come back 1-based (shifted on the way out).
-_INDEX_INPUTS = {"index", "pivots", "J"}
-_INDEX_OUTPUTS = {"rpiv_", "rpivots_"}
-# Functions whose result's size is the request (as many draws as it has elements): out= needed.
-_SIZED_BY_OUT = {"multinomialAliasDraw"}
-
-
-@dataclass(frozen=True)
-class Binding:
-    """How a module function maps onto its C function: which C parameters are its positional
-    arguments, which are result tensors it makes, and where the generator goes."""
-
-    proto: _apitable.Prototype
-    inputs: tuple[int, ...]
-    outputs: tuple[int, ...]
-    generator: int | None
+# Functions whose result's size is the request are marked `!` in th_roles.tsv (out= needed).
 
 
 def py_name(c_name: str) -> str:
@@ -135,158 +88,212 @@ def snake(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
 
 
-def _tensor_type(ctype: str) -> str | None:
-    m = re.fullmatch(r"TH(\w+)Tensor \*", ctype.replace("const ", ""))
+def tensor_type(ctype: str) -> str | None:
+    """The element type of a ``TH<T>Tensor *`` parameter (its C type, not its name)."""
+    m = _TENSOR.fullmatch(ctype.replace("const ", ""))
     return m.group(1) if m else None
 
 
+_TENSOR = re.compile(r"TH(\w+)Tensor \*")
+#: C integer types: their ranges, checked before ctypes (which would wrap silently).
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1), "ptrdiff_t": (-(2**63), 2**63 - 1),
+    "short": (-(2**15), 2**15 - 1), "unsigned long": (0, 2**64 - 1), "size_t": (0, 2**64 - 1),
+    "unsigned int": (0, 2**32 - 1),
+}
+
+
+def check_int(v: Any, lo: int, hi: int, name: str) -> int:
+    """An integer argument as C will see it: TypeError for a non-integer, OverflowError out of
+    [lo, hi] (the fast test in the generated functions only lets plain in-range ints by)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, not {type(v).__name__}")
+    i = int(v)
+    if not lo <= i <= hi:
+        raise OverflowError(f"{name}={i} is out of range for its C type ({lo}..{hi})")
+    return i
+
+
+def check_float(v: Any, name: str) -> float:
+    if not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a real number, not {type(v).__name__}")
+    return float(v)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How a module function maps onto its C function (its plan's positions)."""
+
+    proto: _apitable.Prototype
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    generator: int | None
+
+
 def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
-    """The module function for C function TH<T>Tensor_<name>, by the rules in the docstring."""
+    """The module function for C function TH<T>Tensor_<name>, from its plan."""
     symbol = etype.fn(f"Tensor_{name}")
     proto = ffi.PROTOTYPES[symbol]
-    if _STRUCTURE.match(name) or not hasattr(ffi.lib, symbol):
+    p = _plan.plan(proto)
+    if not p.module_function or not hasattr(ffi.lib, symbol):
         return None
-    cfn = getattr(ffi.TH, symbol)
-    params = proto.params
-    if proto.restype != "void" or name in _INPLACE:
-        outputs: set[int] = set()
-    else:
-        names = _OUTPUT_BY_FUNCTION.get(name, _OUTPUT_NAMES)
-        outputs = {i for i, p in enumerate(params) if p.name in names and _tensor_type(p.ctype)}
-    to_real = real_converter(etype)
-    inputs: list[tuple[int, Callable[[Any], Any]]] = []  # (C position, converter)
-    generator_pos = None
-    skip: set[int] = set()
-    for i, p in enumerate(params):
-        if i in outputs or i in skip:
-            continue
-        bare = p.ctype.replace("const ", "")
-        if bare == "THGenerator *":
-            generator_pos = i
-        elif bare == "THLongStorage *":
-            inputs.append((i, _long_storage_arg))
-        elif bare.endswith("Tensor **") and i + 1 < len(params):
-            inputs.append((i, _pointer_array))
-            skip.add(i + 1)  # the count: taken from the list
-        elif p.template.split() == ["real"]:
-            inputs.append((i, to_real))
-        elif p.name in _INDEX_INPUTS and _tensor_type(p.ctype) in ("Long", "Int"):
-            inputs.append((i, _one_based(TENSOR_CLASSES[_tensor_type(p.ctype) or "Long"])))
-        elif _tensor_type(p.ctype):
-            inputs.append((i, _tensor_arg(TENSOR_CLASSES[_tensor_type(p.ctype) or ""],
-                                          py_name(p.name))))
-        else:
-            inputs.append((i, _identity))
-    array_count = {c: c - 1 for c in skip}  # count position -> array position
-
-    def fn(*args: Any, out: Any = None, generator: Any = None) -> Any:
-        if len(args) != len(inputs):
-            raise TypeError(f"{snake(name)}() takes {len(inputs)} arguments ({len(args)} given)")
-        if out is None and name in _SIZED_BY_OUT:
-            raise TypeError(f"{snake(name)}() fills out= (as many draws as it has elements): "
-                            "pass out=, e.g. long_tensor.empty(n)")
-        c_args: list[Any] = [None] * len(params)
-        for (i, conv), a in zip(inputs, args, strict=True):
-            c_args[i] = conv(a)
-        for count_pos, array_pos in array_count.items():
-            c_args[count_pos] = len(args[[i for i, _ in inputs].index(array_pos)])
-        results = []
-        given = out if isinstance(out, tuple) else (out,)
-        for k, i in enumerate(sorted(outputs)):
-            r = given[k] if k < len(given) and given[k] is not None else None
-            if r is None:
-                rcls = TENSOR_CLASSES[_tensor_type(params[i].ctype) or etype.name]
-                r = rcls(rcls._c("Tensor_new")())
-            c_args[i] = r
-            results.append(r)
-        if generator is not None and generator_pos is not None:
-            c_args[generator_pos] = generator
-        value = cfn(*c_args)
-        for i, r in zip(sorted(outputs), results, strict=True):
-            if params[i].name in _INDEX_OUTPUTS and r.numel():
-                np.asarray(r)[...] -= 1
-        if not outputs:
-            return None if proto.restype == "void" else value
-        return results[0] if len(results) == 1 else tuple(results)
-
-    simple = _fast_path(etype, symbol, params, inputs, outputs, generator_pos, skip)
-    if simple is not None:
-        simple.generic = fn  # type: ignore[attr-defined]
-        fn = simple
+    fn = generate(p, etype, snake(name), ffi.lib[symbol], getattr(ffi.TH, symbol).cfunc,
+                  TENSOR_CLASSES, ffi._pending, ffi.raise_pending, "Tensor_new")
     if not ffi.CAPTURES_ERRORS and name in _PRECHECKS:
         fn = _prechecked(fn, _PRECHECKS[name], etype)
+    params = proto.params
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
-           for i, _ in inputs]
-    if outputs:
+           for i in p.inputs]
+    if p.outputs:
         sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
-    if generator_pos is not None:
+    if p.generator is not None:
         sig.append(inspect.Parameter("generator", inspect.Parameter.KEYWORD_ONLY, default=None))
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
     # what the stub generator (scripts/gen_signature.py) needs to type the function
-    fn.__th__ = Binding(proto, tuple(i for i, _ in inputs), tuple(sorted(outputs)), generator_pos)  # type: ignore[attr-defined]
+    fn.__th__ = Binding(proto, p.inputs, p.outputs, p.generator)  # type: ignore[attr-defined]
     fn.__name__ = fn.__qualname__ = snake(name)
     fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
-        "; returns the result tensor(s) (or writes into out=)." if outputs else
-        " (changes its tensor in place)." if proto.restype == "void" else ".") + (
-        _examples.example(snake(name)) or "")
+        "; returns the result tensor(s) (or writes into out=)." if p.outputs else
+        " (changes its tensor in place)." if proto.restype == "void" else ".")
     return fn
 
 
-def _fast_path(etype: ElementType, symbol: str, params: tuple[_apitable.Param, ...],
-               inputs: list[tuple[int, Callable[[Any], Any]]], outputs: set[int],
-               generator_pos: int | None, skip: set[int]) -> Callable[..., Any] | None:
-    """For the common shape of function (tensors of known classes, `real` scalars, plain
-    numbers, at most one result tensor) a straight-line Python function, compiled once: the
-    same checks as the general path, but no per-argument calls, and a ctypes function that
-    takes raw addresses (no from_param). Small calls spend most of their time here."""
-    if generator_pos is not None or skip or len(outputs) > 1:
-        return None
-    if any(params[i].name in _INDEX_OUTPUTS for i in outputs):
-        return None
-    raw = ffi.lib[symbol]  # an independent function object: its own argtypes
-    argtypes = list(getattr(ffi.TH, symbol).cfunc.argtypes)
-    env: dict[str, Any] = {"_c": raw, "_pending": ffi._pending, "_raise": ffi.raise_pending,
-                           "_symbol": symbol, "_bad": _bad_tensor, "_freed": _freed}
+def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: Any,
+             classes: dict[str, Any], pending: Any, raise_parked: Callable[[str], None],
+             new: str, state: Callable[[], int] | None = None,
+             shift: Callable[[Any, int], None] | None = None) -> Callable[..., Any]:
+    """The one implementation of a module function, written from its plan as straight-line
+    Python and compiled once (no per-argument calls on the common path; the ctypes function
+    ``raw`` takes raw addresses). CPU and CUDA modules share it: ``classes`` maps element types
+    to their tensor classes, ``new`` is the family that makes an empty result, ``state`` supplies
+    libTHC's state, ``shift(t, k)`` adds k to an index tensor in place."""
+    proto, params = p.proto, p.proto.params
+    # the checks below run inline: the plain ctypes types, not ffi's checking ones
+    argtypes = [getattr(a, "plain", a) for a in declared.argtypes]
+    env: dict[str, Any] = {
+        "__name__": __name__, "_c": raw, "_pending": pending, "_raise": raise_parked,
+        "_symbol": proto.symbol, "_bad": _bad_tensor, "_freed": _freed, "_int": check_int,
+        "_float": check_float, "_argerr": ctypes.ArgumentError, "_Gen": Generator,
+        "_array": _pointer_array, "_shape": _long_storage_arg, "_shift": shift or _shift_cpu,
+        "_state": state, "_outs": _out_tuple, "_np": np}
     names, body, call = [], [], [""] * len(params)
-    for k, (i, conv) in enumerate(inputs):
-        p = params[i]
-        arg = f"a{k}"
+    for k, i in enumerate(p.inputs):
+        q, role, arg = params[i], p.roles[i], f"a{k}"
         names.append(arg)
-        ttype = _tensor_type(p.ctype)
-        if ttype and p.name not in _INDEX_INPUTS:
-            env[f"C{k}"] = TENSOR_CLASSES[ttype]
-            body.append(f"    if {arg}.__class__ is not C{k} and not isinstance({arg}, C{k}):")
-            body.append(f"        _bad({py_name(p.name)!r}, C{k}, {arg})")
+        bare = " ".join(q.ctype.replace("const ", "").split())
+        ttype = tensor_type(bare)
+        if ttype:
+            env[f"C{k}"] = classes[ttype]
+            body.append(f"    if {arg}.__class__ is not C{k} and not isinstance({arg}, C{k}): "
+                        f"_bad({py_name(q.name)!r}, C{k}, {arg})")
+            if role == "index_in1":  # C reads it 1-based: a shifted copy, kept alive
+                body.append(f"    {arg} = C{k}.from_numpy(_np.asarray({arg}) + 1)")
             call[i] = f"({arg}._th_ptr or _freed({arg}))"
             argtypes[i] = ctypes.c_void_p
-        elif p.template.split() == ["real"]:
-            env[f"conv{k}"] = conv
-            fast = "float" if etype.floating else "int"
-            check = "" if etype.floating else f" and {_int_range(etype)}"
-            body.append(f"    if not ({arg}.__class__ is {fast}{check.replace('V', arg)}):")
-            body.append(f"        {arg} = conv{k}({arg})")
+        elif bare.endswith("Tensor **"):
+            env[f"C{k}"] = classes[etype.name]
+            body.append(f"    {arg}, n{k}, keep{k} = _array({arg}, C{k})")
             call[i] = arg
-        elif conv is _identity and "*" not in p.ctype:
+            for c, a in p.counts.items():
+                if a == i:
+                    call[c] = f"n{k}"
+        elif bare == "THLongStorage *":
+            body.append(f"    {arg} = _shape({arg})")
+            call[i] = f"{arg}._th_ptr"
+            argtypes[i] = ctypes.c_void_p
+        elif q.template.split() in (["real"], ["accreal"]):
+            env[f"conv{k}"] = real_converter(etype) if q.template.strip() == "real" else (
+                _acc_converter(etype))
+            if etype.floating:
+                body.append(f"    if {arg}.__class__ is not float: {arg} = conv{k}({arg})")
+            else:
+                lo, hi = _real_range(etype) if q.template.strip() == "real" else INT_RANGES["long"]
+                body.append(f"    if not ({arg}.__class__ is int and {lo} <= {arg} <= {hi}): "
+                            f"{arg} = conv{k}({arg})")
             call[i] = arg
-        else:
-            return None
-    for i in outputs:
-        ttype = _tensor_type(params[i].ctype) or etype.name
-        env["R"] = TENSOR_CLASSES[ttype]
-        env["_new"] = ffi.declare(TENSOR_CLASSES[ttype].etype.fn("Tensor_new"))
-        body.append("    r = R(_new()) if out is None else out")
-        body.append("    if r.__class__ is not R and not isinstance(r, R): _bad('out', R, r)")
-        call[i] = "(r._th_ptr or _freed(r))"
+        elif bare in INT_RANGES:
+            lo, hi = INT_RANGES[bare]
+            body.append(f"    if not ({arg}.__class__ is int and {lo} <= {arg} <= {hi}): "
+                        f"{arg} = _int({arg}, {lo}, {hi}, {py_name(q.name)!r})")
+            call[i] = arg
+        elif bare in ("double", "float"):
+            body.append(f"    if {arg}.__class__ is not float: "
+                        f"{arg} = _float({arg}, {py_name(q.name)!r})")
+            call[i] = arg
+        else:  # char, strings: ctypes converts (and refuses with ArgumentError)
+            call[i] = arg
+    results = []
+    if len(p.outputs) > 1:
+        body.append(f"    o = _outs(out, {len(p.outputs)})")
+    for k, i in enumerate(p.outputs):
+        rcls = classes[tensor_type(params[i].ctype) or etype.name]
+        env[f"R{k}"] = rcls
+        env[f"new{k}"] = rcls._c(new)
+        results.append(f"r{k}")
+        given = "out" if len(p.outputs) == 1 else f"o[{k}]"
+        make = f"R{k}(new{k}({'_state()' if state else ''}))"
+        if p.out_required:
+            body.append(f"    if {given} is None: raise TypeError({name!r} + '() fills out= (as "
+                        f"many draws as it has elements): pass out=, e.g. long_tensor.empty(n)')")
+        body.append(f"    r{k} = {make} if {given} is None else {given}")
+        body.append(f"    if r{k}.__class__ is not R{k} and not isinstance(r{k}, R{k}): "
+                    f"_bad('out', R{k}, r{k})")
+        call[i] = f"(r{k}._th_ptr or _freed(r{k}))"
         argtypes[i] = ctypes.c_void_p
+    if p.generator is not None:
+        body.append("    if generator is None: g = None")
+        body.append("    elif generator.__class__ is _Gen or isinstance(generator, _Gen): "
+                    "g = generator._th_ptr or _freed(generator)")
+        body.append("    else: _bad('generator', _Gen, generator)")
+        call[p.generator] = "g"
+        argtypes[p.generator] = ctypes.c_void_p
+    if p.state is not None:
+        call[p.state] = "_state()"
     raw.argtypes = argtypes
-    raw.restype = getattr(ffi.TH, symbol).cfunc.restype
-    sig = ", ".join(names) + (", /" if names else "") + (", *, out=None" if outputs else "")
-    body.append(f"    v = _c({', '.join(call)})")
+    raw.restype = declared.restype
+    kw = (["out=None"] if p.outputs else []) + (["generator=None"] if p.generator is not None
+                                                else [])
+    sig = ", ".join([*names, "/"] if names else []) + (", " if names and kw else "") + (
+        "*, " + ", ".join(kw) if kw else "")
+    body.append(f"    try: v = _c({', '.join(call)})")
+    body.append("    except _argerr as e: raise TypeError(f'{_symbol}: {e}') from None")
     body.append("    if _pending.value: _raise(_symbol)")
-    body.append("    return r" if outputs else "    return v")
-    src = f"def fast({sig}):\n" + "\n".join(body) + "\n"
-    exec(compile(src, f"<torchbind {symbol}>", "exec"), env)
-    return env["fast"]  # type: ignore[no-any-return]
+    for k, i in enumerate(p.outputs):
+        if p.roles[i] == "index_out1":  # 1-based in C: 0-based in Python
+            body.append(f"    _shift(r{k}, -1)")
+    if results:
+        body.append(f"    return {', '.join(results)}")
+    else:
+        body.append("    return v" if proto.restype != "void" else "    return None")
+    src = f"def {name}({sig}):\n" + "\n".join(body) + "\n"
+    exec(compile(src, f"<torchbind {proto.symbol}>", "exec"), env)
+    fn = env[name]
+    fn.__source__ = src
+    return fn  # type: ignore[no-any-return]
+
+
+def _out_tuple(out: Any, n: int) -> tuple[Any, ...]:
+    if out is None:
+        return (None,) * n
+    if not isinstance(out, tuple) or len(out) > n:
+        raise TypeError(f"out must be a tuple of at most {n} tensors (or None)")
+    return out + (None,) * (n - len(out))
+
+
+def _shift_cpu(t: Any, k: int) -> None:
+    if t.numel():
+        np.asarray(t)[...] += k
+
+
+def _acc_converter(etype: ElementType) -> Callable[[Any], Any]:
+    if etype.floating:
+        return lambda v: check_float(v, "value")
+    return lambda v: check_int(v, *INT_RANGES["long"], "value")
+
+
+def _real_range(etype: ElementType) -> tuple[int, int]:
+    info = np.iinfo(etype.dtype)
+    return int(info.min), int(info.max)
 
 
 # An upstream libTH exits the process on a bad argument: with one, these checks run in Python
@@ -342,11 +349,6 @@ def _prechecked(fn: Callable[..., Any], check: Any, etype: ElementType) -> Calla
     return checked
 
 
-def _int_range(etype: ElementType) -> str:
-    info = np.iinfo(etype.dtype)
-    return f"{int(info.min)} <= V <= {int(info.max)}"
-
-
 def _bad_tensor(name: str, cls: type, value: Any) -> None:
     raise TypeError(f"{name} must be a {cls.__name__}, not {type(value).__name__}")
 
@@ -355,37 +357,22 @@ def _freed(t: Any) -> int:
     raise ValueError(f"{t._th_struct} has been freed")
 
 
-def _one_based(cls: type[Tensor]) -> Callable[[Any], Any]:
-    """An index tensor as TH's C API wants it: a copy with every index plus one."""
-    def convert(t: Any) -> Tensor:
-        return cls.from_numpy(np.asarray(t) + 1)
-    return convert
-
-
-def _identity(x: Any) -> Any:
-    return x
-
-
-def _tensor_arg(cls: type[Tensor], name: str) -> Callable[[Any], Any]:
-    """Module functions take tensors of the right class only (raw addresses are for ffi)."""
-    def check(t: Any) -> Any:
-        if not isinstance(t, cls):
-            raise TypeError(f"{name} must be a {cls.__name__}, not {type(t).__name__}")
-        return t
-    return check
-
-
 def _long_storage_arg(shape: Any) -> Any:
     from torchbind.tensor import _long_storage, _shape_arg
     return _long_storage(_shape_arg(tuple(shape) if not isinstance(shape, int) else (shape,)))
 
 
-def _pointer_array(tensors: Any) -> Any:
+def _pointer_array(tensors: Any, cls: type) -> tuple[Any, int, list[Any]]:
+    """A list of tensors of class ``cls`` as a C array of their addresses, its length, and the
+    tensors (the caller keeps them alive through the call)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError("expected a list of tensors, got a tensor")
     tensors = list(tensors)
     for t in tensors:
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected a list of tensors, got a {type(t).__name__} in it")
-    return (ctypes.c_void_p * max(len(tensors), 1))(*[t.address for t in tensors])
+        if not isinstance(t, cls):
+            raise TypeError(f"expected a list of {cls.__name__}, got a {type(t).__name__} in it")
+    arr = (ctypes.c_void_p * max(len(tensors), 1))(*[t._th_ptr or _freed(t) for t in tensors])
+    return arr, len(tensors), tensors
 
 
 def instantiate(module_name: str, type_name: str) -> None:
@@ -415,7 +402,8 @@ def instantiate(module_name: str, type_name: str) -> None:
         return t.numel()
 
     ns["read1dFile"], ns["numel"] = read1dFile, numel
-    names = list(CORE)
+    names = ["Tensor", "Storage", "AccReal", "Real", "read1dFile", "from_numpy",
+             "from_tensor", "empty", "numel"]
     if etype.math:
         for family in sorted({p.family for p in ffi.PROTOTYPES.values()
                               if p.type == type_name and p.family and

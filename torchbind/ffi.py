@@ -21,14 +21,16 @@ upstream Torch7 ``libTH.so`` works: it lacks the error capture, see :data:`CAPTU
 from __future__ import annotations
 
 import ctypes
+import operator
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from torchbind import _apitable
+from torchbind import _apitable, _plan
 from torchbind.errors import BY_KIND, THError
 
 # ---- loading -------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ class CString(ctypes.c_char_p):
             obj = obj.encode()
         if obj is None or isinstance(obj, bytes):
             return ctypes.c_char_p(obj)
-        raise TypeError(f"expected str or bytes, got {type(obj).__name__}")
+        raise _refuse(TypeError(f"expected str or bytes, got {type(obj).__name__}"))
 
 
 class StructPointer(ctypes.c_void_p):
@@ -122,18 +124,20 @@ class StructPointer(ctypes.c_void_p):
         name = getattr(obj, "_th_struct", None)
         if name is not None:
             if name != cls.struct:
-                raise TypeError(f"expected a {cls.struct}, got a {name}")
+                raise _refuse(TypeError(f"expected a {cls.struct}, got a {name}"))
             ptr = obj._th_ptr
             if not ptr:
-                raise ValueError(f"{cls.struct} has been freed")
+                raise _refuse(ValueError(f"{cls.struct} has been freed"))
             return ctypes.c_void_p(ptr)
         if obj is None and not cls.nullable:
-            raise TypeError(f"expected a {cls.struct}, got None (this argument cannot be NULL)")
+            raise _refuse(TypeError(f"expected a {cls.struct}, got None (this argument cannot "
+                                    "be NULL)"))
         if obj is None or (isinstance(obj, int) and not isinstance(obj, bool)):
             return ctypes.c_void_p(obj)
         if isinstance(obj, ctypes.c_void_p):
             return obj
-        raise TypeError(f"expected a {cls.struct} or an address, got {type(obj).__name__}")
+        raise _refuse(TypeError(f"expected a {cls.struct} or an address, got "
+                                f"{type(obj).__name__}"))
 
 
 _struct_pointers: dict[tuple[str, bool], type[StructPointer]] = {}
@@ -146,25 +150,6 @@ def struct_pointer(name: str, nullable: bool = False) -> type[StructPointer]:
         _struct_pointers[key] = type(f"{name}_p", (StructPointer,),
                                      {"struct": name, "nullable": nullable})
     return _struct_pointers[key]
-
-
-# Where TH accepts NULL for a struct pointer: the view functions' `src` (meaning self), the
-# optional size/stride storages, a storage to view, freeing NULL, generators (the default
-# one), and the LAPACK and file functions, which check for NULL themselves.
-_NULLABLE_STRUCTS = ("THGenerator", "THFile", "THAllocator", "THMapAllocatorContext")
-_NULLABLE_FAMILIES = re.compile(
-    r"^(Tensor_(narrow|select|transpose|unfold|squeeze\w*|unsqueeze1d|free|setStorage\w*"
-    r"|newWithStorage\w*|gesv|trtrs|gels|syev|geev|gesvd2?|getri|potr[fsi]|qr|geqrf|orgqr"
-    r"|ormqr|pstrf|btrifact|btrisolve)|Storage_free)$")
-
-
-def _nullable(proto: _apitable.Prototype, param: _apitable.Param) -> bool:
-    base = _bare(param.ctype).replace("*", "").strip()
-    if base in _NULLABLE_STRUCTS or proto.symbol.startswith(("THFile_", "THMemoryFile_")):
-        return True
-    if param.name in ("stride", "stride_", "size_"):
-        return True
-    return bool(_NULLABLE_FAMILIES.match(proto.family or ""))
 
 
 _SCALARS: dict[str, Any] = {
@@ -188,8 +173,59 @@ def _bare(ctype: str) -> str:
     return " ".join(w for w in ctype.replace("*", " * ").split() if w not in ("const", "volatile"))
 
 
+# ---- arguments that ctypes would take wrongly ----------------------------------------------------
+
+# The exception a from_param of ours raised last in this thread: ctypes wraps it in an
+# ArgumentError (its class survives only as text), checked_call raises it again by its class.
+_refused = threading.local()
+
+
+def _refuse(exc: Exception) -> Exception:
+    _refused.exc = exc
+    return exc
+
+
+_checked_ints: dict[Any, Any] = {}
+
+
+def checked_int(base: Any) -> Any:
+    """``base`` (a ctypes integer type) as an argument type that refuses what C cannot hold:
+    OverflowError out of range (ctypes itself wraps 2**64 + 5 to 5), TypeError for non-integers."""
+    if base not in _checked_ints:
+        bits = 8 * ctypes.sizeof(base)
+        signed = base(-1).value == -1
+        lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
+
+        def from_param(cls: Any, v: Any) -> Any:
+            if v.__class__ is int and lo <= v <= hi:
+                return base(v)  # an instance: a bare int would travel as a C int
+            try:
+                i = operator.index(v)
+            except TypeError:
+                raise _refuse(TypeError(f"expected an integer, got {type(v).__name__}")) from None
+            if not lo <= i <= hi:
+                raise _refuse(OverflowError(f"{i} is out of range for {base.__name__} "
+                                            f"({lo}..{hi})"))
+            return base(i)
+
+        _checked_ints[base] = type(f"checked_{base.__name__}", (base,),
+                                   {"from_param": classmethod(from_param), "plain": base})
+    return _checked_ints[base]
+
+
+_INT_TYPES = (ctypes.c_byte, ctypes.c_ubyte, ctypes.c_short, ctypes.c_ushort, ctypes.c_int,
+              ctypes.c_uint, ctypes.c_long, ctypes.c_ulong, ctypes.c_size_t, ctypes.c_ssize_t)
+
+
 def ctypes_type(ctype: str, *, result: bool = False, template: str = "",
                 nullable: bool = True) -> Any:
+    """:func:`_ctypes_type`, with integer arguments range-checked (:func:`checked_int`)."""
+    t = _ctypes_type(ctype, result=result, template=template, nullable=nullable)
+    return checked_int(t) if not result and t in _INT_TYPES else t
+
+
+def _ctypes_type(ctype: str, *, result: bool = False, template: str = "",
+                 nullable: bool = True) -> Any:
     """The ctypes type for a C type string from the table. ``template`` is the type as the
     generic row writes it: where it says ``real``, ``char`` is a number (THCharTensor's
     elements), elsewhere a character or, as ``const char *``, a string."""
@@ -248,9 +284,9 @@ def checked_call(symbol: str, cfunc: Any, pending: Any, raise_parked: Callable[[
     def call(*args: Any) -> Any:
         try:
             result = cfunc(*args)
-        except argument_error as e:  # ctypes wraps from_param's exception: unwrap its class
-            cls = ValueError if ": ValueError:" in f": {e}" else TypeError
-            raise cls(f"{symbol}: {e}") from None
+        except argument_error as e:  # ctypes wraps from_param's exception: raise its class
+            exc, _refused.exc = getattr(_refused, "exc", None), None
+            raise (type(exc) if exc is not None else TypeError)(f"{symbol}: {e}") from None
         if pending.value:
             raise_parked(symbol)
         return result
@@ -301,8 +337,9 @@ def declare(symbol: str) -> Any | None:
         cfunc = getattr(lib, symbol)
     except AttributeError:
         return None
-    cfunc.argtypes = [ctypes_type(p.ctype, template=p.template, nullable=_nullable(proto, p))
-                      for p in proto.params]
+    nullable = _plan.plan(proto).nullable  # where C accepts NULL: declared, not guessed
+    cfunc.argtypes = [ctypes_type(p.ctype, template=p.template, nullable=n)
+                      for p, n in zip(proto.params, nullable, strict=True)]
     if proto.variadic:  # the error raisers: one more char * (see _literal_format)
         cfunc.argtypes.append(ctypes.c_char_p)
     cfunc.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)

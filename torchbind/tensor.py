@@ -699,6 +699,8 @@ def _shape_arg(shape: tuple[Any, ...], *, allow_minus_one: bool = False) -> tupl
         shape = tuple(shape[0])
     dims = tuple(_index(s, "size") for s in shape)
     for s in dims:
+        if s > 2**63 - 1:  # a C long: ctypes would wrap it silently
+            raise OverflowError(f"size {s} in shape {dims} does not fit a C long")
         if s < 0 and not (allow_minus_one and s == -1):
             raise ValueError(f"negative size {s} in shape {dims}")
     return dims

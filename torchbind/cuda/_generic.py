@@ -21,108 +21,49 @@ from __future__ import annotations
 
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from torchbind._generic import py_name, real_converter, snake
+from torchbind import _plan
+from torchbind._generic import generate, py_name, snake
 from torchbind._types import TYPES
 from torchbind.cuda import _lib
 from torchbind.cuda._thcapi import cuda_name
 
-# The tensor's own structure: Tensor methods cover it, so no module function.
-_STRUCTURE = re.compile(
-    r"^(new\w*|free|freeCopyTo|retain|storage\w*|nDimension|size|stride|data|desc|sizeDesc"
-    r"|setFlag|clearFlag|resize\w*|set|setStorage\w*|narrow|select|transpose|unfold|squeeze\w*"
-    r"|unsqueeze1d|expand\w*|isContiguous|isSameSizeAs|isSetTo|isSize|nElement|[gs]et[1-4]d"
-    r"|copy\w*|getDevice|checkGPU|numel)$")
-_INPLACE = {"fill", "zero", "uniform", "normal"}
-_OUTPUT_NAMES = {"self", "self_", "r_", "result", "values", "indices", "values_", "indices_"}
-_INDEX_OUTPUTS = {"indices", "indices_"}
-
-
-def _tensor_type(ctype: str) -> str | None:
-    """The element type of a CUDA tensor parameter (Float for THCudaTensor *), else None."""
-    m = re.fullmatch(r"THCuda(\w*)Tensor \*", ctype.replace("const ", ""))
-    if not m:
-        return None
-    return m.group(1) or "Float"
-
 
 def _make(type_name: str, family: str, classes: dict[str, Any]) -> Callable[..., Any] | None:
+    """The module function for libTHC's THC<T><family>, from its plan (the CPU modules'
+    generator: one implementation for both)."""
     name = family[len("Tensor_"):]
     symbol = f"TH{cuda_name(type_name)}{family}"
     proto = _lib.PROTOTYPES.get(symbol)
-    if proto is None or _STRUCTURE.match(name) or not hasattr(_lib.library(), symbol):
+    if proto is None or not hasattr(_lib.library(), symbol):
         return None
-    cfn = getattr(_lib.THC, symbol)
-    params = proto.params[1:]  # the state is supplied
-    if proto.restype != "void" or name in _INPLACE:
-        outputs: list[int] = []
-    else:
-        outputs = [i for i, p in enumerate(params)
-                   if p.name in _OUTPUT_NAMES and _tensor_type(p.ctype)]
-    to_real = real_converter(TYPES[type_name])
-    inputs: list[tuple[int, Callable[[Any], Any]]] = []
-    for i, p in enumerate(params):
-        if i in outputs:
-            continue
-        tt = _tensor_type(p.ctype)
-        if p.template.split() == ["real"]:
-            inputs.append((i, to_real))
-        elif tt:
-            inputs.append((i, _tensor_arg(classes[tt], py_name(p.name))))
-        else:
-            inputs.append((i, _identity))
-
-    def fn(*args: Any, out: Any = None) -> Any:
-        if len(args) != len(inputs):
-            raise TypeError(f"{snake(name)}() takes {len(inputs)} arguments ({len(args)} given)")
-        c_args: list[Any] = [None] * len(params)
-        for (i, conv), a in zip(inputs, args, strict=True):
-            c_args[i] = conv(a)
-        given = out if isinstance(out, tuple) else (out,)
-        results = []
-        for k, i in enumerate(outputs):
-            r = given[k] if k < len(given) and given[k] is not None else None
-            rcls = classes[_tensor_type(params[i].ctype) or type_name]
-            if r is None:
-                r = rcls(rcls._c("Tensor_new")(_lib.state()))
-            elif not isinstance(r, rcls):
-                raise TypeError(f"out must be a {rcls.__name__}, not {type(r).__name__}")
-            c_args[i] = r
-            results.append(r)
-        value = cfn(_lib.state(), *c_args)
-        for i, r in zip(outputs, results, strict=True):
-            if params[i].name in _INDEX_OUTPUTS and r.numel():
-                _lib.THC.THCudaLongTensor_add(_lib.state(), r, r, -1)  # 1-based -> 0-based
-        if not outputs:
-            return None if proto.restype == "void" else value
-        return results[0] if len(results) == 1 else tuple(results)
-
+    p = _plan.plan(proto)
+    if not p.module_function:
+        return None
+    declared = _lib.declare(symbol)
+    fn = generate(p, TYPES[type_name], snake(name), _lib.library()[symbol], declared, classes,
+                  _lib.pending(), _lib.raise_pending, "Tensor_new", state=_lib.state,
+                  shift=_shift)
+    params = proto.params
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
-           for i, _ in inputs]
-    if outputs:
+           for i in p.inputs]
+    if p.outputs:
         sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
     fn.__name__ = fn.__qualname__ = snake(name)
     fn.__doc__ = f"{snake(name)}: libTHC's `{proto.c_declaration()}`" + (
-        "; returns the result tensor(s) (or writes into out=)." if outputs else
+        "; returns the result tensor(s) (or writes into out=)." if p.outputs else
         " (changes its tensor in place)." if proto.restype == "void" else ".")
     return fn
 
 
-def _identity(x: Any) -> Any:
-    return x
-
-
-def _tensor_arg(cls: type, name: str) -> Callable[[Any], Any]:
-    def check(t: Any) -> Any:
-        if not isinstance(t, cls):
-            raise TypeError(f"{name} must be a {cls.__name__}, not {type(t).__name__}")
-        return t
-    return check
+def _shift(t: Any, k: int) -> None:
+    """Adds k to an index tensor on the device (1-based results -> 0-based)."""
+    if t.numel():
+        _lib.THC.THCudaLongTensor_add(_lib.state(), t, t, k)
 
 
 def instantiate(module_name: str, type_name: str) -> None:
@@ -165,10 +106,12 @@ def instantiate(module_name: str, type_name: str) -> None:
         return t
 
     ns.update(read1dFile=read1dFile, numel=numel, zeros=zeros)
+    classes = {**tensor.TENSOR_CLASSES,
+               **{cuda_name(t): c for t, c in tensor.TENSOR_CLASSES.items()}}
     families = sorted({p.family for p in _lib.PROTOTYPES.values()
                        if p.type == type_name and p.family and p.family.startswith("Tensor_")})
     for family in families:
-        fn = _make(type_name, family, tensor.TENSOR_CLASSES)
+        fn = _make(type_name, family, classes)
         if fn is not None:
             ns[fn.__name__] = fn
     module = sys.modules[module_name]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from torchbind import ffi
+from torchbind import _plan, ffi
 from torchbind._apitable import Prototype
 from torchbind.cuda import _thcapi
 from torchbind.errors import BY_KIND, THError
@@ -74,6 +74,12 @@ def _setup_errors(lib: ctypes.CDLL) -> None:
     _take.restype = ctypes.c_int
 
 
+def pending() -> Any:
+    """libTHC's parked-error count (a ctypes long; valid once the library is loaded)."""
+    library()
+    return _pending
+
+
 def raise_pending(where: str) -> None:
     """Raises the error libTHC parked for this thread, if any."""
     buf = ctypes.create_string_buffer(2048)
@@ -101,18 +107,6 @@ _EXTRA_TYPES: dict[str, Any] = {
     "THCDeviceAllocator *": ctypes.c_void_p,
 }
 
-# Struct pointers that may be NULL: the in-place views' src (meaning self), the optional stride
-# storages, and freeing NULL.
-_NULLABLE_FAMILIES = ("Tensor_narrow", "Tensor_select", "Tensor_transpose", "Tensor_unfold",
-                      "Tensor_squeeze", "Tensor_squeeze1d", "Tensor_unsqueeze1d", "Tensor_free",
-                      "Storage_free", "Tensor_setStorage", "Tensor_newWithStorage")
-
-
-def _nullable(proto: Prototype, name: str) -> bool:
-    family = proto.family or ""
-    return name in ("stride", "stride_", "size_") or family.startswith(_NULLABLE_FAMILIES)
-
-
 def _ctype(ctype: str, *, result: bool = False, template: str = "", nullable: bool = True) -> Any:
     bare = " ".join(w for w in ctype.replace("*", " * ").split() if w != "const")
     bare = bare.replace(" *", " *").replace("* *", "**")
@@ -128,8 +122,9 @@ def declare(symbol: str) -> Any | None:
         cfunc = getattr(library(), symbol)
     except AttributeError:
         return None
-    cfunc.argtypes = [_ctype(p.ctype, template=p.template, nullable=_nullable(proto, p.name))
-                      for p in proto.params]
+    nullable = _plan.plan(proto).nullable  # declared in th_roles.tsv
+    cfunc.argtypes = [_ctype(p.ctype, template=p.template, nullable=n)
+                      for p, n in zip(proto.params, nullable, strict=True)]
     cfunc.restype = _ctype(proto.restype, result=True, template=proto.restype_template)
     return cfunc
 

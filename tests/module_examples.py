@@ -1,8 +1,8 @@
-"""The doctest example of every function that torchbind._generic makes from TH's TensorMath.
+"""The doctest example of every function that torchbind._generic makes from TH's TensorMath
 
 ``EXAMPLES`` maps the Python name (``exp``, ``index_select``, ``sort`` ...) to an example that
 imports the module it runs against, so that its output is the same whichever per-type module's
-function carries it in its docstring (_generic appends it there; tests/test_doctests.py runs
+function it is for (kept here, out of the runtime package; tests/test_doctests.py runs
 each one once and checks that every generated function has one). Most run against
 ``double_tensor``; the bitwise functions against ``long_tensor``; the Byte-only functions
 against ``byte_tensor``. Index tensors are 0-based; random fills show properties, not draws.
