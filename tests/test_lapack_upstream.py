@@ -6,7 +6,7 @@ row-major result ends rows x cols with strides (1, rows), in its own storage), a
 the right sizes is written through. Lua Torch7's tests rely on this (inverse, symeig and eig
 into reused results, svd_reuse, gels with b as its own result). Each test states upstream's
 sizes, strides and storage sizes, worked out from upstream's sources; the values come from
-numpy. The last test compares with an upstream libTH when TORCHBIND_UPSTREAM_LIBTH (or
+numpy. The last test compares with an upstream libTH when TORCHBIND_UPSTREAM_TH (or
 LUATORCH_PREFIX/lib/libTH.so.0) names one, and is skipped otherwise.
 """
 
@@ -380,7 +380,7 @@ def test_btrifact_btrisolve_layouts(T):
 
 
 def _upstream_path():
-    env = os.environ.get("TORCHBIND_UPSTREAM_LIBTH")
+    env = os.environ.get("TORCHBIND_UPSTREAM_TH")
     if env:
         return Path(env)
     prefix = os.environ.get("LUATORCH_PREFIX")
@@ -389,7 +389,7 @@ def _upstream_path():
 
 UPSTREAM = _upstream_path()
 needs_upstream = pytest.mark.skipif(UPSTREAM is None or not UPSTREAM.exists(),
-                                    reason="no upstream libTH (TORCHBIND_UPSTREAM_LIBTH)")
+                                    reason="no upstream libTH (TORCHBIND_UPSTREAM_TH)")
 
 _P = ctypes.c_void_p
 

@@ -3,9 +3,8 @@
 the integer random fills draw as upstream does. Pinned through torchbind.ffi for every type each
 function has, on contiguous and non-contiguous inputs.
 
-When an upstream libTH is at hand (TORCHBIND_UPSTREAM_LIBTH, else shared/luatorch's build at
-/tmp/luatorch-dev/lib/libTH.so.0), the same calls are made on it and compared; without one those
-tests skip."""
+When TORCHBIND_UPSTREAM_TH names an upstream libTH (shared/luatorch's build makes one), the same
+calls are made on it and compared; without one those tests skip."""
 
 from __future__ import annotations
 
@@ -139,7 +138,7 @@ def test_indices_taken_stay_one_based():
 
 
 def _upstream_path():
-    p = os.environ.get("TORCHBIND_UPSTREAM_LIBTH") or "/tmp/luatorch-dev/lib/libTH.so.0"
+    p = os.environ.get("TORCHBIND_UPSTREAM_TH") or ""
     return p if Path(p).is_file() else None
 
 
@@ -196,7 +195,7 @@ class Upstream:
 def up():
     path = _upstream_path()
     if path is None:
-        pytest.skip("no upstream libTH (set TORCHBIND_UPSTREAM_LIBTH)")
+        pytest.skip("no upstream libTH (set TORCHBIND_UPSTREAM_TH)")
     return Upstream(path)
 
 

@@ -618,13 +618,19 @@ void THTensor_(diag)(THTensor *r_, THTensor *t, int k)
 {
   THArgCheck(t->nDimension == 1 || t->nDimension == 2, 2, "matrix or vector expected, got a %dD tensor",
              t->nDimension);
+  long row0 = k < 0 ? -(long)k : 0, col0 = k > 0 ? (long)k : 0;
+  if (t->nDimension == 2 && THMin(t->size[0] - row0, t->size[1] - col0) <= 0) {
+    /* as upstream: r_ emptied, then an error (upstream reads stride 0 of the empty r_) */
+    long rows = t->size[0], cols = t->size[1];
+    THTensor_(resizeNd)(r_, 0, NULL, NULL);
+    THArgCheck(0, 2, "diagonal %d of a %ldx%ld matrix is empty", k, rows, cols);
+  }
   if (r_ == t) {
     THTensor *tmp = THTensor_(new)();
     THTensor_(diag)(tmp, t, k);
     THTensor_(adopt)(r_, tmp);
     return;
   }
-  long row0 = k < 0 ? -(long)k : 0, col0 = k > 0 ? (long)k : 0;
   const real *td = THTensor_(data)(t);
   if (t->nDimension == 1) {
     long n = t->size[0], side = n + row0 + col0;
@@ -636,10 +642,6 @@ void THTensor_(diag)(THTensor *r_, THTensor *t, int k)
     return;
   }
   long len = THMin(t->size[0] - row0, t->size[1] - col0);
-  if (len <= 0) {
-    THTensor_(resizeNd)(r_, 0, NULL, NULL);
-    return;
-  }
   THTensor_(resize1d)(r_, len);
   real *rd = THTensor_(data)(r_);
   for (long i = 0; i < len; i++)
