@@ -12,9 +12,9 @@ import pytest
 EXAMPLE = Path(__file__).parents[1] / "examples" / "backpack.py"
 
 
-def run(module: str) -> subprocess.CompletedProcess[str]:
+def run(module: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(EXAMPLE), module], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, cwd=cwd)
 
 
 @pytest.mark.parametrize("module,expected", [
@@ -25,6 +25,16 @@ def test_blog_result(module, expected):
     out = run(module)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == expected
+
+
+def test_runs_from_any_directory(tmp_path):
+    """The data is found beside the script, whatever the working directory."""
+    out = run("int_tensor", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "440"
+    out = subprocess.run([sys.executable, str(EXAMPLE.with_name("t7_model.py"))],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
 
 
 @pytest.mark.parametrize("module,dtype", [("byte_tensor", np.uint8), ("char_tensor", np.int8)])
