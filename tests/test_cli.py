@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import torchbind
 
 ROOT = Path(__file__).parents[1]
+# the scripts import torchbind: the one these tests run on (the source tree or the installed one)
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
+    [str(Path(torchbind.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -48,11 +52,11 @@ def test_bad_usage():
 
 def test_soak_shows_progress():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "soak.py"), "--iterations",
-                          "2000"], capture_output=True, text=True, timeout=300)
+                          "2000"], capture_output=True, text=True, timeout=300, env=ENV)
     assert out.returncode == 0, out.stderr
     progress = [line for line in out.stderr.splitlines() if line.startswith("soak: ")]
     assert len(progress) == 21 and "2000/2000 (100%)" in progress[-1], out.stderr
     assert "growth_mib" in out.stdout
     quiet = subprocess.run([sys.executable, str(ROOT / "scripts" / "soak.py"), "--iterations",
-                            "100", "-q"], capture_output=True, text=True, timeout=300)
+                            "100", "-q"], capture_output=True, text=True, timeout=300, env=ENV)
     assert quiet.returncode == 0 and quiet.stderr == ""
