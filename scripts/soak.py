@@ -1,7 +1,8 @@
 """Soak: creates and drops tensors, views, storages and numpy round trips in a loop and reports
 the process's resident memory along the way; it must stay flat.
 
-    python scripts/soak.py --iterations 1000000
+    python scripts/soak.py --iterations 1000000      # about 4 minutes; progress on stderr
+    python scripts/soak.py --iterations 1000000 -q   # only the result
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def one_round(F, L, a: np.ndarray) -> None:
 def main(argv: list[str] | None = None) -> dict[str, float]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iterations", type=int, default=1_000_000)
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     args = ap.parse_args(argv)
     import torchbind.float_tensor as F
     import torchbind.long_tensor as L
@@ -51,10 +53,21 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     gc.collect()
     start, t0 = rss_mib(), time.perf_counter()
     peak = start
+    step = max(args.iterations // 20, 1)          # a progress line every 5%
+    if not args.quiet:
+        print(f"soak: warmed up ({warm} rounds), {args.iterations} rounds to go, "
+              f"rss {start:.1f} MiB", file=sys.stderr, flush=True)
     for i in range(args.iterations):
         one_round(F, L, a)
         if i % 10000 == 0:
             peak = max(peak, rss_mib())
+        if not args.quiet and (i + 1) % step == 0:
+            done = i + 1
+            elapsed = time.perf_counter() - t0
+            eta = elapsed * (args.iterations - done) / done
+            print(f"soak: {done}/{args.iterations} ({100 * done // args.iterations}%), "
+                  f"rss {rss_mib():.1f} MiB, {elapsed:.0f} s elapsed, ~{eta:.0f} s left",
+                  file=sys.stderr, flush=True)
     gc.collect()
     end = rss_mib()
     result = {"iterations": args.iterations, "objects": args.iterations * 9,

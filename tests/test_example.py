@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,18 @@ import pytest
 EXAMPLE = Path(__file__).parents[1] / "examples" / "backpack.py"
 
 
-def run(module: str) -> subprocess.CompletedProcess[str]:
+def _env() -> dict[str, str]:
+    """The environment with the torchbind these tests import on the path (a run from another
+    directory must find the same one)."""
+    import torchbind
+
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(torchbind.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
+
+
+def run(module: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(EXAMPLE), module], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, cwd=cwd, env=_env())
 
 
 @pytest.mark.parametrize("module,expected", [
@@ -25,6 +35,17 @@ def test_blog_result(module, expected):
     out = run(module)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == expected
+
+
+def test_runs_from_any_directory(tmp_path):
+    """The data is found beside the script, whatever the working directory."""
+    out = run("int_tensor", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "440"
+    out = subprocess.run([sys.executable, str(EXAMPLE.with_name("t7_model.py")), "out.t7"],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path, env=_env())
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "out.t7").is_file()
 
 
 @pytest.mark.parametrize("module,dtype", [("byte_tensor", np.uint8), ("char_tensor", np.int8)])

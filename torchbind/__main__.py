@@ -1,7 +1,13 @@
-"""``python -m torchbind info``: what this installation is made of."""
+"""``python -m torchbind``: what this installation is made of.
+
+    python -m torchbind info        # versions, the libTH loaded, BLAS, SIMD level, threads, CUDA
+    python -m torchbind --version   # torchbind's version
+    python -m torchbind --help
+"""
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import importlib
 import platform
@@ -10,11 +16,12 @@ import sys
 import numpy as np
 
 import torchbind
-from torchbind import ffi
 
 
 def info() -> dict[str, str]:
     """Versions, the library loaded, BLAS, SIMD level and threads."""
+    from torchbind import ffi  # here, so that --help and --version work without libTH
+
     blas = ffi.extension("THBlas_name", ctypes.c_char_p, [])
     simd = ffi.extension("THVector_simdLevel", ctypes.c_char_p, [])
     return {
@@ -36,6 +43,8 @@ def info() -> dict[str, str]:
 
 def _cuda() -> str:
     """Whether libTHC was built and a GPU is visible."""
+    from torchbind import ffi
+
     lib = ffi.LIBRARY_PATH.with_name("libTHC.so")
     if not lib.exists():
         return "not built (no libTHC.so: the build found no CUDA compiler)"
@@ -46,9 +55,23 @@ def _cuda() -> str:
     return str(cuda.describe())
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] != ["info"]:
-        print("usage: python -m torchbind info", file=sys.stderr)
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="python -m torchbind",
+        description="torchbind: Python bindings over ctypes to Torch7's TH tensor library.",
+        epilog="Documentation: README.md and docs/ in the source distribution.")
+    ap.add_argument("--version", action="version", version=f"torchbind {torchbind.__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("info", help="versions, the libTH loaded, BLAS, SIMD level, threads and CUDA",
+                   description="Prints what this installation is made of.")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = parser()
+    args = ap.parse_args(argv)
+    if args.command is None:
+        ap.print_help(sys.stderr)
         return 2
     for key, value in info().items():
         print(f"{key:>17}: {value}")
@@ -56,4 +79,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

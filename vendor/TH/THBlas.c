@@ -4,7 +4,9 @@
 
 const char *THBlas_name(void)
 {
-#ifdef TH_HAVE_BLAS
+#if defined(TH_HAVE_BLAS) && defined(TH_BLAS_NO_OPENBLAS_API)
+  return "CBLAS (system BLAS, not OpenBLAS)";
+#elif defined(TH_HAVE_BLAS)
   return TH_OPENBLAS(get_config)();
 #else
   return "none (plain loops)";
@@ -13,7 +15,7 @@ const char *THBlas_name(void)
 
 void THBlas_setNumThreads(int n)
 {
-#ifdef TH_HAVE_BLAS
+#if defined(TH_HAVE_BLAS) && !defined(TH_BLAS_NO_OPENBLAS_API)
   TH_OPENBLAS(set_num_threads)(n);
 #else
   (void)n;

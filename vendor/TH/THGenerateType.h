@@ -4,6 +4,11 @@
  * THNumToReal / THRealToNum, which move between real and plain C arithmetic (they differ from a
  * cast only for Half). ureal and uaccreal are the types integer arithmetic is done in so that
  * overflow wraps around (as upstream's does in practice) instead of being undefined. Include through THGenerateAllTypes.h and its siblings. */
+
+/* A build may split a wrapper (THTensorMath.c, ...) into one translation unit per type, compiled in
+ * parallel: it defines TH_GEN_ONLY to the one type number that unit instantiates (CMakeLists.txt,
+ * TH_SPLIT_SOURCES). Without TH_GEN_ONLY every type is instantiated, as usual. */
+#if !defined(TH_GEN_ONLY) || TH_GEN_ONLY == TH_GEN_TYPE
 #if TH_GEN_TYPE == 0
 #define real unsigned char
 #define accreal long
@@ -120,3 +125,5 @@
 #undef TH_REAL_MAX
 #undef THNumToReal
 #undef THRealToNum
+
+#endif /* TH_GEN_ONLY */

@@ -8,7 +8,4 @@
 #include "THGenerateHalfType.h"
 #undef TH_GENERIC_FILE
 
-#define TH_GENERIC_FILE "generic/THTensorCopy.c"
-#include "THGenerateAllTypes.h"
-#include "THGenerateHalfType.h"
-#undef TH_GENERIC_FILE
+/* the copies between types: THTensorCopy.c */
