@@ -710,27 +710,27 @@ void THTensor_(cross)(THTensor *r_, THTensor *a, THTensor *b, int dimension)
 
 /* ---- shaped constructors --------------------------------------------------------------- */
 
-/* Checks a size argument; its element count (0 when a size is 0 or there are none). */
+/* A size argument's element count. As upstream, the sizes end at the first one <= 0 (Lua pads
+ * its size lists with -1); none left means the empty tensor. */
 static ptrdiff_t THTensor_(checkSize)(THLongStorage *size, int arg)
 {
   THArgCheck(size != NULL, arg, "a size is required");
-  THArgCheck(size->size <= TH_MAX_DIM, arg, "too many dimensions (%td)", size->size);
-  ptrdiff_t n = size->size > 0;
-  for (ptrdiff_t d = 0; d < size->size; d++) {
-    THArgCheck(size->data[d] >= 0, arg, "negative size %ld in dimension %td", size->data[d],
-               d + TH_INDEX_BASE);
+  ptrdiff_t n = 0;
+  for (ptrdiff_t d = 0; d < size->size && size->data[d] > 0; d++) {
+    THArgCheck(d < TH_MAX_DIM, arg, "too many dimensions (more than %d)", TH_MAX_DIM);
+    if (d == 0) n = 1;
     THArgCheck(!__builtin_mul_overflow(n, size->data[d], &n), arg, "size overflows");
   }
   return n;
 }
 
-/* Resizes to a checked size; any size of 0 gives the empty tensor. */
+/* Resizes to a checked size (resizeNd ends the dimensions where checkSize did). */
 static void THTensor_(resizeToSize)(THTensor *r_, THLongStorage *size, ptrdiff_t numel)
 {
   if (numel == 0)
     THTensor_(resizeNd)(r_, 0, NULL, NULL);
   else
-    THTensor_(resizeNd)(r_, (int)size->size, size->data, NULL);
+    THTensor_(resizeNd)(r_, (int)THMin(size->size, TH_MAX_DIM + 1), size->data, NULL);
 }
 
 void THTensor_(zeros)(THTensor *r_, THLongStorage *size)
