@@ -417,7 +417,7 @@ class Tensor(TensorGeometry):
         a, b = _broadcast(self, o)
         if out is not None and a.shape != out.shape:
             raise ValueError(f"in-place result of shape {out.shape} cannot hold {a.shape}")
-        if tensor_fn == "Tensor_cadd":
+        if tensor_fn in ("Tensor_cadd", "Tensor_csub"):
             self._c(tensor_fn)(r, a, 1, b)
         else:
             self._c(tensor_fn)(r, a, b)
@@ -433,13 +433,7 @@ class Tensor(TensorGeometry):
         return self._binary(other, "Tensor_add", "Tensor_cadd")
 
     def __sub__(self: _TT, other: Any) -> _TT:
-        o = self._operand(other)
-        if o is None:
-            return self._binary(other, "Tensor_sub", "Tensor_cadd")
-        r = type(self)(self._c("Tensor_new")())
-        a, b = _broadcast(self, o)
-        self._c("Tensor_csub")(r, a, 1, b)
-        return r
+        return self._binary(other, "Tensor_sub", "Tensor_csub")
 
     def __mul__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_mul", "Tensor_cmul")
@@ -510,11 +504,7 @@ class Tensor(TensorGeometry):
         return self._binary(other, "Tensor_add", "Tensor_cadd", out=self)
 
     def __isub__(self: _TT, other: Any) -> _TT:
-        if self._operand(other) is None:
-            return self._binary(other, "Tensor_sub", "Tensor_cadd", out=self)
-        a, b = _broadcast(self, self._operand(other))  # type: ignore[arg-type]
-        self._c("Tensor_csub")(self, a, 1, b)
-        return self
+        return self._binary(other, "Tensor_sub", "Tensor_csub", out=self)
 
     def __imul__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_mul", "Tensor_cmul", out=self)
