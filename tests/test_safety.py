@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from conftest import ALL_TYPES, MATH_TYPES, module, sample
 
+import torchbind.byte_tensor as B
 import torchbind.double_tensor as D
 import torchbind.float_tensor as F
 from torchbind import ffi
@@ -297,3 +298,129 @@ def test_swap_keeps_each_refcount():
     TH.THFloatStorage_free(other)
     F.fill(t, 1)
     assert F.sumall(t) == 3
+
+
+# ---- item 3: numpy and DLPack exports pin the memory ------------------------------------
+
+@pytest.mark.parametrize("etype", ALL_TYPES, ids=lambda t: t.name)
+@pytest.mark.parametrize("export", ["asarray", "dlpack", "storage"])
+def test_exported_memory_is_never_reallocated(etype, export):
+    T = module(etype)
+    t = T.from_tensor(F.from_numpy(np.arange(4, dtype=np.float32)))
+    make = {"asarray": np.asarray, "dlpack": np.from_dlpack,
+            "storage": lambda x: np.asarray(x.storage())}[export]
+    view = make(t)
+    with pytest.raises(ValueError, match="not resizable"):
+        t.resize_(1 << 20)
+    assert t.shape == (4,)
+    with pytest.raises(ValueError, match="not resizable"):
+        getattr(TH, f"TH{etype.name}Storage_resize")(t.storage(), 1)
+    if etype.math:
+        with pytest.raises(ValueError, match="not resizable"):
+            T.add(T.ones((1000,)), 1, out=t)
+    assert view.tolist() == [0, 1, 2, 3]
+    t.resize_(2)  # shrinking a tensor keeps its storage
+    del view
+    t.resize_(1 << 20)  # the last export gone, the storage is resizable again
+    assert t.shape == (1 << 20,)
+
+
+def test_view_survives_the_tensor_and_its_storage():
+    t = F.from_numpy(np.arange(3, dtype=np.float32)) + 0  # TH-owned memory
+    a = np.asarray(t)
+    s = t.storage()
+    TH.THFloatTensor_setStorage1d(t, None, 0, 0, 1)  # t leaves its storage
+    del t
+    s.free()
+    assert a.tolist() == [0, 1, 2]  # the export holds a reference of its own
+
+
+def test_numpy_backed_storage_is_never_resizable_even_after_exports():
+    t = F.from_numpy(np.zeros(3, np.float32))
+    a = np.asarray(t)
+    del a
+    with pytest.raises(ValueError, match="not resizable"):
+        t.resize_(100)
+
+
+# ---- item 4: a freed Storage raises, never reads freed memory ---------------------------
+
+def test_freed_storage_raises():
+    s = F.zeros(3).storage()
+    s.free()
+    assert "freed" in repr(s)
+    for op in (len, lambda s: s.tolist(), lambda s: s.data_ptr, np.asarray):
+        with pytest.raises(ValueError, match="freed"):
+            op(s)
+
+
+# ---- item 5: copies own a reference; pickles hold data ----------------------------------
+
+@pytest.mark.parametrize("etype", ALL_TYPES, ids=lambda t: t.name)
+def test_storage_copy_and_pickle(etype):
+    import copy
+    import pickle
+    T = module(etype)
+    t = T.from_tensor(F.from_numpy(np.arange(3, dtype=np.float32)))
+    s = t.storage()
+    c = copy.copy(s)
+    assert c.address == s.address
+    assert StorageStruct.from_address(s.address).refcount == 3  # t, s, c
+    s.free()
+    del t
+    assert c.tolist() == [0, 1, 2]
+    d = copy.deepcopy(c)
+    assert d.address != c.address and d.tolist() == [0, 1, 2]
+    data = pickle.dumps(c)
+    assert str(c.address).encode() not in data
+    p = pickle.loads(data)
+    assert type(p) is type(c) and p.tolist() == [0, 1, 2] and p.address != c.address
+
+
+def test_file_copy_and_pickle_are_refused(tmp_path):
+    import copy
+    import pickle
+
+    from torchbind.file import DiskFile, MemoryFile
+    for f in (MemoryFile("rw"), DiskFile(tmp_path / "x", "w")):
+        for op in (copy.copy, copy.deepcopy, pickle.dumps):
+            with pytest.raises(TypeError, match="file"):
+                op(f)
+        f.close()
+
+
+# ---- item 10: cat_array refuses tensors of another type -----------------------------------
+
+@pytest.mark.xfail(strict=True, reason="the check belongs in _generic._pointer_array (h-plan)")
+def test_cat_array_refuses_other_types():
+    with pytest.raises(TypeError):
+        D.cat_array([B.zeros((4,))], 0)
+
+
+# ---- item 18: the lesser ones -----------------------------------------------------------
+
+@pytest.mark.parametrize("etype", ALL_TYPES, ids=lambda t: t.name)
+def test_from_numpy_refuses_garbage(etype):
+    T = module(etype)
+    with pytest.raises(TypeError):
+        T.from_numpy(None)
+    if etype.dtype.kind in "iu":
+        with pytest.raises(ValueError, match="NaN or inf"):
+            T.from_numpy([np.inf, np.nan])
+        info = np.iinfo(etype.dtype)
+        for bad in ([info.max + 1], [info.min - 1], [2**70], [float(info.max) * 4]):
+            with pytest.raises(OverflowError):
+                T.from_numpy(bad)
+        assert T.from_numpy([info.min, info.max]).tolist() == [info.min, info.max]
+
+
+@pytest.mark.parametrize("etype", [t for t in MATH_TYPES if t.floating], ids=lambda t: t.name)
+def test_lapack_refuses_non_finite_input(etype, capfd):
+    T = module(etype)
+    for bad in (np.nan, np.inf):
+        a = T.from_numpy(np.array([[1, bad], [0, 1]]).astype(etype.dtype))
+        with pytest.raises(ValueError, match="non-finite"):
+            T.geev(a, "N")
+        with pytest.raises(ValueError, match="non-finite"):
+            T.gesvd(a, "S")
+    assert "illegal value" not in capfd.readouterr().err
