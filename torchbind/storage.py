@@ -69,7 +69,8 @@ class Storage(Handle):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """A numpy view of the elements; the storage cannot be reallocated while it lives."""
-        return _exported(self._array_interface(), self._th_ptr, type(self), self, dtype, copy)
+        self._struct()  # raises once freed
+        return _exported(self._array_interface, self._th_ptr, type(self), self, dtype, copy)
 
     def tolist(self) -> list[Any]:
         """The elements as Python numbers."""
@@ -164,9 +165,13 @@ class _Export:
             _unpin(ptr, self._cls)
 
 
-def _exported(interface: dict[str, Any], ptr: int, cls: type[Storage], source: Any, dtype: Any,
+def _exported(interface: Any, ptr: int, cls: type[Storage], source: Any, dtype: Any,
               copy: bool | None) -> np.ndarray:
-    a = np.asarray(_Export(interface, ptr, cls, source))
+    """A numpy array over ``interface()``, read only once the storage at ``ptr`` is pinned (so
+    that no resize in another thread can move the memory between the read and the pin)."""
+    export = _Export({}, ptr, cls, source)
+    export.__array_interface__ = interface()
+    a = np.asarray(export)
     if dtype is not None and np.dtype(dtype) != a.dtype:
         if copy is False:
             raise ValueError("a conversion of the element type needs a copy")

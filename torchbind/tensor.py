@@ -610,7 +610,7 @@ class Tensor(TensorGeometry):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """A numpy view (strides included). While it (or a DLPack capsule made from it) lives,
         the storage is pinned: a resize that would reallocate it raises instead."""
-        return _exported(self._array_interface(), self._struct().storage or 0, self.storage_class,
+        return _exported(self._array_interface, self._struct().storage or 0, self.storage_class,
                          self, dtype, copy)
 
     def numpy(self) -> np.ndarray:
