@@ -192,3 +192,144 @@ def test_api_rejects_bad_arguments_cleanly(etype, name, args):
             getattr(t, name)(*args)
     except SAFE:
         pass
+
+
+# ---- issue 14's classes: failed resizes, exports, overflowing geometry, handle copies,
+# aliasing outputs, threads with resizes -------------------------------------------------
+
+HUGE = st.one_of(st.integers(0, 40), st.integers(2**30, 2**62), st.just(2**63 - 1))
+
+
+@given(types, st.booleans(), st.lists(HUGE, min_size=1, max_size=3))
+def test_failed_resizes_leave_the_tensor_intact(etype, numpy_backed, shape):
+    T = module(etype)
+    a = np.arange(6).astype(etype.dtype)
+    t = T.from_numpy(a) if numpy_backed else T.from_numpy(a).copy()
+    try:
+        t.resize_(*shape)
+    except (ValueError, MemoryError, OverflowError, THError):
+        assert t.shape == (6,) and np.asarray(t).tolist() == a.tolist()
+    else:
+        st_ = t.storage()
+        assert st_ is None or t.numel() <= len(st_)
+    T.sumall(t)
+
+
+@given(types, st.sampled_from(["asarray", "dlpack", "storage"]), st.integers(0, 50),
+       st.booleans())
+def test_exported_buffers_never_move(etype, how, n, through_out):
+    T = module(etype)
+    t = T.from_numpy(np.arange(5).astype(etype.dtype)).copy()
+    view = {"asarray": np.asarray, "dlpack": np.from_dlpack,
+            "storage": lambda x: np.asarray(x.storage())}[how](t)
+    before = view.copy()
+    try:
+        if through_out:
+            T.add(T.ones((n,)) if n else T.ones((1,)), 1, out=t)
+        else:
+            t.resize_(n) if n else t.resize_(1)
+    except (ValueError, THError):
+        pass
+    assert through_out or (view == before).all()  # an in-place write may change values
+    assert view.shape == before.shape
+    del view
+    t.resize_(n + 100)  # the storage is resizable again
+
+
+@given(types, st.lists(HUGE, min_size=5, max_size=5))
+def test_overflowing_sizes_and_offsets_never_reach_past_the_storage(etype, xs):
+    T = module(etype)
+    t = T.zeros(3)
+    s = t.storage()
+    n = etype.name
+    try:
+        getattr(ffi.TH, f"TH{n}Tensor_setStorage2d")(t, s, xs[0], xs[1], xs[2], xs[3], xs[4])
+    except (ValueError, MemoryError, OverflowError, THError):
+        assert t.shape == (3,) and t.storage_offset == 0
+        return
+    if t.numel() == 0:
+        return
+    extent = t.storage_offset + sum((d - 1) * k for d, k in zip(t.shape, t.strides, strict=True))
+    assert extent < len(t.storage())
+
+
+@given(st.lists(st.sampled_from(["copy", "deepcopy", "pickle", "free"]), max_size=8))
+def test_handle_copies_own_their_references(ops):
+    import copy
+    import pickle
+
+    import torchbind.float_tensor as F
+    t = F.from_numpy(np.arange(4, dtype=np.float32)).copy()
+    handles = [t.storage()]
+    for op in ops:
+        h = handles[-1]
+        if op == "free":
+            h.free()
+            handles.pop()
+            if not handles:
+                handles.append(t.storage())
+            continue
+        handles.append({"copy": copy.copy, "deepcopy": copy.deepcopy,
+                        "pickle": lambda x: pickle.loads(pickle.dumps(x))}[op](h))
+    del t
+    for h in handles:
+        assert h.tolist() == [0, 1, 2, 3]
+
+
+@given(types, st.integers(0, 2), st.integers(1, 4), st.sampled_from(["mv", "mm", "r"]),
+       st.integers(0, 2))
+def test_aliasing_outputs_match_numpy(etype, beta, n, op, which):
+    T = module(etype)
+    rng = np.random.default_rng(n)
+    m = rng.integers(-3, 4, (n, n)).astype(etype.dtype)
+    if etype.dtype.kind == "u":
+        m = np.abs(m)
+    f = m.astype(np.float64)
+    M = T.from_numpy(m.copy())
+    if op == "mv":
+        out = [M.select(1, 0), M.select(0, n - 1), T.from_numpy(f[:, 0].astype(etype.dtype))][which]
+        t0 = np.asarray(out).astype(np.float64)
+        vec = M.select(1, 0)
+        want = beta * t0 + f @ f[:, 0]
+        T.addmv(beta, out, 1, M, vec, out=out)
+    elif op == "mm":
+        out = [M, M.t(), T.from_numpy(m.copy())][which]
+        t0 = np.asarray(out).astype(np.float64)
+        want = beta * t0 + f @ f
+        T.addmm(beta, out, 1, M, M, out=out)
+    else:
+        out = [M, M.t(), T.from_numpy(m.copy())][which]
+        t0 = np.asarray(out).astype(np.float64)
+        want = beta * t0 + np.outer(f[0], f[:, 0])
+        T.addr(beta, out, 1, M.select(0, 0), M.select(1, 0), out=out)
+    np.testing.assert_allclose(np.asarray(out).astype(np.float64),
+                               wrap(want, etype.dtype).astype(np.float64), rtol=1e-4)
+
+
+@settings(max_examples=10)
+@given(st.integers(1, 2000), st.booleans())
+def test_threads_with_resizes_never_crash(n, export_first):
+    import threading
+
+    import torchbind.float_tensor as F
+    t = F.zeros(8)
+    stop = threading.Event()
+
+    def read():
+        while not stop.is_set():
+            a = np.asarray(t)  # a pinned view: resizes that would move it are refused
+            float(a.sum())
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for r in readers:
+        r.start()
+    try:
+        for k in range(200):
+            try:
+                t.resize_(n + k % 7)
+            except ValueError:
+                pass
+    finally:
+        stop.set()
+        for r in readers:
+            r.join()

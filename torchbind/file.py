@@ -31,6 +31,16 @@ class File(Handle):
     _th_struct = "THFile"
     _th_free = ffi.declare("THFile_free")
 
+    def __copy__(self) -> File:
+        raise TypeError(f"cannot copy a {type(self).__name__}: it owns an open file (THFile has "
+                        f"no reference count)")
+
+    def __deepcopy__(self, memo: object) -> File:
+        return self.__copy__()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError(f"cannot pickle a {type(self).__name__}: it is an open file, not data")
+
     def __enter__(self) -> File:
         return self
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import threading
 from typing import Any, ClassVar
 
 import numpy as np
@@ -45,6 +46,8 @@ class Storage(Handle):
         return cls(getattr(ffi.TH, cls.etype.fn("Storage_newWithSize"))(size))
 
     def _struct(self) -> StorageStruct:
+        if not self._th_ptr:
+            raise ValueError(f"{self._th_struct} has been freed")
         return StorageStruct.from_address(self._th_ptr)
 
     def __len__(self) -> int:
@@ -55,8 +58,7 @@ class Storage(Handle):
         """Address of the first element (0 for an empty storage)."""
         return self._struct().data or 0
 
-    @property
-    def __array_interface__(self) -> dict[str, Any]:
+    def _array_interface(self) -> dict[str, Any]:
         n = len(self)
         return {
             "version": 3,
@@ -65,12 +67,116 @@ class Storage(Handle):
             "data": (self.data_ptr or _EMPTY_ADDRESS, False),
         }
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """A numpy view of the elements; the storage cannot be reallocated while it lives."""
+        self._struct()  # raises once freed
+        return _exported(self._array_interface, self._th_ptr, type(self), self, dtype, copy)
+
     def tolist(self) -> list[Any]:
         """The elements as Python numbers."""
         return list(np.asarray(self).tolist())
 
     def __repr__(self) -> str:
+        if not self._th_ptr:
+            return f"<{self._th_struct} (freed)>"
         return f"<{self._th_struct} of {len(self)} elements at {self._th_ptr:#x}>"
+
+    def __copy__(self) -> Storage:
+        """Another handle on the same storage, with a reference of its own."""
+        self._struct()  # raises once freed
+        return type(self)(self._th_ptr, borrowed=True, owner=self._owner)
+
+    def __deepcopy__(self, memo: Any) -> Storage:
+        return _storage_from_array(type(self).__name__, np.array(np.asarray(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles the elements, never the address."""
+        return (_storage_from_array, (type(self).__name__, np.array(np.asarray(self))))
+
+
+def _storage_from_array(class_name: str, values: np.ndarray) -> Storage:
+    cls = STORAGE_CLASSES[class_name[: -len("Storage")]]
+    s = cls.new(len(values))
+    if len(values):
+        np.asarray(s)[:] = values
+    return s
+
+
+# ---- exported memory: numpy views and DLPack capsules pin their storage -----------------
+#
+# While any export of a storage lives, TH_STORAGE_RESIZABLE is cleared, so that no resize (of
+# the storage, or of a tensor over it) can move or free the memory under the array; the flag
+# comes back when the last export dies. Each pinned storage also holds a reference of ours.
+
+_PIN_LOCK = threading.Lock()
+_PINS: dict[int, list[Any]] = {}  # storage address -> [exports, was resizable]
+
+
+def _pin(ptr: int, cls: type[Storage]) -> None:
+    with _PIN_LOCK:
+        entry = _PINS.get(ptr)
+        if entry is not None:
+            entry[0] += 1
+            return
+        cls._th_retain(ptr)
+        st = StorageStruct.from_address(ptr)
+        resizable = bool(ord(st.flag) & TH_STORAGE_RESIZABLE)
+        if resizable:
+            getattr(ffi.TH, cls.etype.fn("Storage_clearFlag"))(ptr, TH_STORAGE_RESIZABLE)
+        _PINS[ptr] = [1, resizable]
+
+
+def _unpin(ptr: int, cls: type[Storage]) -> None:
+    with _PIN_LOCK:
+        entry = _PINS[ptr]
+        entry[0] -= 1
+        if entry[0]:
+            return
+        del _PINS[ptr]
+        if entry[1]:
+            getattr(ffi.TH, cls.etype.fn("Storage_setFlag"))(ptr, TH_STORAGE_RESIZABLE)
+        cls._th_free(ptr)
+
+
+def is_pinned(storage_address: int) -> bool:
+    """Whether a numpy view or DLPack capsule of the storage at this address is alive."""
+    with _PIN_LOCK:
+        return storage_address in _PINS
+
+
+class _Export:
+    """The base of an exported numpy array: pins a storage for as long as the array lives, and
+    keeps the exporting object (and so the memory's owner) alive."""
+
+    __slots__ = ("__array_interface__", "_ptr", "_cls", "_source")
+
+    def __init__(self, interface: dict[str, Any], ptr: int, cls: type[Storage], source: Any):
+        self._ptr = 0
+        self.__array_interface__ = interface
+        self._source = source
+        self._cls = cls
+        if ptr:
+            _pin(ptr, cls)
+            self._ptr = ptr
+
+    def __del__(self) -> None:
+        if self._ptr:
+            ptr, self._ptr = self._ptr, 0
+            _unpin(ptr, self._cls)
+
+
+def _exported(interface: Any, ptr: int, cls: type[Storage], source: Any, dtype: Any,
+              copy: bool | None) -> np.ndarray:
+    """A numpy array over ``interface()``, read only once the storage at ``ptr`` is pinned (so
+    that no resize in another thread can move the memory between the read and the pin)."""
+    export = _Export({}, ptr, cls, source)
+    export.__array_interface__ = interface()
+    a = np.asarray(export)
+    if dtype is not None and np.dtype(dtype) != a.dtype:
+        if copy is False:
+            raise ValueError("a conversion of the element type needs a copy")
+        return a.astype(dtype)
+    return a.copy() if copy else a
 
 
 # numpy refuses a NULL data pointer even for zero elements: point empty views here instead.

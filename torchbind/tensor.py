@@ -23,6 +23,7 @@ from torchbind.storage import (
     TH_STORAGE_RESIZABLE,
     Storage,
     StorageStruct,
+    _exported,
 )
 
 
@@ -161,9 +162,7 @@ class Tensor(TensorGeometry):
         >>> int(a[1, 1])
         40
         """
-        a = np.asarray(array)
-        if a.dtype != cls.etype.dtype:
-            a = a.astype(cls.etype.dtype)
+        a = _converted(array, cls.etype.dtype)
         item = a.itemsize
         if a.size == 0:
             return cls(cls._c("Tensor_new")())
@@ -417,7 +416,7 @@ class Tensor(TensorGeometry):
         a, b = _broadcast(self, o)
         if out is not None and a.shape != out.shape:
             raise ValueError(f"in-place result of shape {out.shape} cannot hold {a.shape}")
-        if tensor_fn == "Tensor_cadd":
+        if tensor_fn in ("Tensor_cadd", "Tensor_csub"):
             self._c(tensor_fn)(r, a, 1, b)
         else:
             self._c(tensor_fn)(r, a, b)
@@ -433,13 +432,7 @@ class Tensor(TensorGeometry):
         return self._binary(other, "Tensor_add", "Tensor_cadd")
 
     def __sub__(self: _TT, other: Any) -> _TT:
-        o = self._operand(other)
-        if o is None:
-            return self._binary(other, "Tensor_sub", "Tensor_cadd")
-        r = type(self)(self._c("Tensor_new")())
-        a, b = _broadcast(self, o)
-        self._c("Tensor_csub")(r, a, 1, b)
-        return r
+        return self._binary(other, "Tensor_sub", "Tensor_csub")
 
     def __mul__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_mul", "Tensor_cmul")
@@ -510,11 +503,7 @@ class Tensor(TensorGeometry):
         return self._binary(other, "Tensor_add", "Tensor_cadd", out=self)
 
     def __isub__(self: _TT, other: Any) -> _TT:
-        if self._operand(other) is None:
-            return self._binary(other, "Tensor_sub", "Tensor_cadd", out=self)
-        a, b = _broadcast(self, self._operand(other))  # type: ignore[arg-type]
-        self._c("Tensor_csub")(self, a, 1, b)
-        return self
+        return self._binary(other, "Tensor_sub", "Tensor_csub", out=self)
 
     def __imul__(self: _TT, other: Any) -> _TT:
         return self._binary(other, "Tensor_mul", "Tensor_cmul", out=self)
@@ -603,8 +592,7 @@ class Tensor(TensorGeometry):
 
     # ---- numpy and Python --------------------------------------------------------------
 
-    @property
-    def __array_interface__(self) -> dict[str, Any]:
+    def _array_interface(self) -> dict[str, Any]:
         s = self._struct()
         nd, item = s.nDimension, self.etype.dtype.itemsize
         if nd == 0:
@@ -618,6 +606,12 @@ class Tensor(TensorGeometry):
             addr = st.data + s.storageOffset * item
         return {"version": 3, "shape": shape, "strides": strides,
                 "typestr": self.etype.dtype.str, "data": (addr, False)}
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """A numpy view (strides included). While it (or a DLPack capsule made from it) lives,
+        the storage is pinned: a resize that would reallocate it raises instead."""
+        return _exported(self._array_interface, self._struct().storage or 0, self.storage_class,
+                         self, dtype, copy)
 
     def numpy(self) -> np.ndarray:
         """A numpy array sharing this tensor's memory."""
@@ -639,6 +633,32 @@ class Tensor(TensorGeometry):
     def __repr__(self) -> str:
         body = np.array2string(np.asarray(self), separator=", ", prefix="tensor(")
         return f"tensor({body}, {self.etype.name})"
+
+
+def _converted(array: Any, dtype: np.dtype) -> np.ndarray:
+    """``array`` as a numpy array of ``dtype``; refuses what would silently become garbage:
+    None, non-finite values for an integer type, values outside the type's range."""
+    if array is None:
+        raise TypeError("from_numpy() needs an array or a sequence of numbers, not None")
+    a = np.asarray(array)
+    if a.dtype == dtype:
+        return a
+    if a.dtype.kind == "O" and dtype.kind in "iu":  # Python ints too large for int64
+        info = np.iinfo(dtype)
+        for v in a.ravel().tolist():
+            if isinstance(v, int) and not info.min <= v <= info.max:
+                raise OverflowError(f"{v} does not fit in {dtype}")
+    if a.dtype.kind not in "biufO":
+        raise TypeError(f"cannot convert an array of {a.dtype} to {dtype}")
+    if dtype.kind in "iu" and a.size and a.dtype.kind in "iuf":
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            raise ValueError(f"cannot convert NaN or inf to {dtype}")
+        info = np.iinfo(dtype)
+        lo, hi = a.min(), a.max()
+        if (a.dtype.kind == "f" and (lo <= info.min - 1 or hi >= info.max + 1)) or (
+                a.dtype.kind != "f" and (int(lo) < info.min or int(hi) > info.max)):
+            raise OverflowError(f"values from {lo} to {hi} do not fit in {dtype}")
+    return a.astype(dtype)
 
 
 def _tensor_class(target: Any) -> type[Tensor]:

@@ -136,16 +136,43 @@ void THStorage_(free)(THStorage *storage)
   THFree(storage);
 }
 
+/* Exchanges the memory (data, size, allocator, flags) of two storages; each keeps its own
+ * reference count, which belongs to its holders. Tensors stay on their storage and see the other
+ * memory: refused when a storage that others hold would shrink under them, and when either
+ * memory is pinned (not resizable: borrowed, mapped or exported), since its address must not
+ * move to another owner. */
 void THStorage_(swap)(THStorage *storage1, THStorage *storage2)
 {
+  if (storage1 == storage2) return;
+  THArgCheck((storage1->flag & TH_STORAGE_RESIZABLE) && (storage2->flag & TH_STORAGE_RESIZABLE), 1,
+             "cannot swap storages whose memory is not resizable (borrowed, mapped or exported)");
+  THArgCheck(storage2->size >= storage1->size || __atomic_load_n(&storage1->refcount, __ATOMIC_ACQUIRE) <= 1,
+             1, "cannot swap: storage 1 is shared and would shrink from %td to %td elements",
+             storage1->size, storage2->size);
+  THArgCheck(storage1->size >= storage2->size || __atomic_load_n(&storage2->refcount, __ATOMIC_ACQUIRE) <= 1,
+             2, "cannot swap: storage 2 is shared and would shrink from %td to %td elements",
+             storage2->size, storage1->size);
   THStorage tmp = *storage1;
-  *storage1 = *storage2;
-  *storage2 = tmp;
+  const char keep = TH_STORAGE_REFCOUNTED;
+  storage1->data = storage2->data;
+  storage1->size = storage2->size;
+  storage1->flag = (char)((storage1->flag & keep) | (storage2->flag & ~keep));
+  storage1->allocator = storage2->allocator;
+  storage1->allocatorContext = storage2->allocatorContext;
+  storage1->view = storage2->view;
+  storage2->data = tmp.data;
+  storage2->size = tmp.size;
+  storage2->flag = (char)((storage2->flag & keep) | (tmp.flag & ~keep));
+  storage2->allocator = tmp.allocator;
+  storage2->allocatorContext = tmp.allocatorContext;
+  storage2->view = tmp.view;
 }
 
 void THStorage_(resize)(THStorage *storage, ptrdiff_t size)
 {
-  THArgCheck(storage->flag & TH_STORAGE_RESIZABLE, 1, "Trying to resize storage that is not resizable");
+  THArgCheck(storage->flag & TH_STORAGE_RESIZABLE, 1,
+             "Trying to resize storage that is not resizable (its memory is borrowed from numpy, "
+             "mapped, or exported to a numpy array or DLPack capsule that is still alive)");
   THArgCheck(size >= 0, 2, "negative storage size %td", size);
   THArgCheck((size_t)size <= (size_t)PTRDIFF_MAX / sizeof(real), 2, "storage size %td overflows", size);
   if (size == storage->size) return;

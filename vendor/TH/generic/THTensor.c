@@ -97,6 +97,128 @@ static THTensor *THTensor_(alloc)(void)
   return self;
 }
 
+/* ---- geometry: every change of sizes, strides, offset or storage goes through here ---- */
+
+/* As upstream: the dimensions end at the first size that is not positive. */
+static int THTensor_(countDims)(int nDimension, const long *size)
+{
+  int nd = 0;
+  while (nd < nDimension && nd <= TH_MAX_DIM && size[nd] > 0) nd++;
+  THArgCheck(nd <= TH_MAX_DIM, 2, "too many dimensions (more than %d)", TH_MAX_DIM);
+  return nd;
+}
+
+/* The strides of nd dimensions (a missing or negative stride: contiguous) and the extent in
+ * storage they need, offset included; every product and sum is checked for overflow. (The
+ * element count of a stride-0 tensor may still exceed ptrdiff_t, as upstream allows.) */
+static ptrdiff_t THTensor_(extent)(int nd, const long *size, const long *stride, ptrdiff_t offset,
+                                   long *strides)
+{
+  THArgCheck(offset >= 0, 3, "negative storage offset %td", offset);
+  ptrdiff_t total = 1;
+  for (int d = nd - 1; d >= 0; d--) {
+    ptrdiff_t step;
+    if (stride && stride[d] >= 0)
+      strides[d] = stride[d];
+    else if (d == nd - 1)
+      strides[d] = 1;
+    else
+      THArgCheck(!__builtin_mul_overflow(size[d + 1], strides[d + 1], &strides[d]), 2,
+                 "size overflows");
+    THArgCheck(!__builtin_mul_overflow(size[d] - 1, strides[d], &step) &&
+                   !__builtin_add_overflow(total, step, &total),
+               2, "size %ld overflows", size[d]);
+  }
+  if (nd == 0) return 0;
+  THArgCheck(!__builtin_add_overflow(total, offset, &total), 3,
+             "storage offset %td overflows with the tensor's extent", offset);
+  return total;
+}
+
+/* What can fail comes first: the geometry is checked and the storage grown (or made when
+ * *storage is NULL; the caller then owns that new reference) before any tensor changes. */
+static int THTensor_(prepare)(THStorage **storage, ptrdiff_t offset, int nDimension, const long *size,
+                              const long *stride, long *strides)
+{
+  int nd = THTensor_(countDims)(nDimension, size);
+  ptrdiff_t needed = THTensor_(extent)(nd, size, stride, offset, strides);
+  if (nd > 0) {
+    if (!*storage)
+      *storage = THStorage_(newWithSize)(needed);
+    else if (needed > (*storage)->size)
+      THStorage_(resize)(*storage, needed);
+  }
+  return nd;
+}
+
+/* Sets a prepared geometry; only the growth of the size arrays can still fail, and it comes
+ * before anything else changes. */
+static void THTensor_(install)(THTensor *self, THStorage *storage, ptrdiff_t offset, int nd,
+                               const long *size, const long *strides)
+{
+  if (nd > self->nDimension) {
+    self->size = THRealloc(self->size, (ptrdiff_t)sizeof(long) * nd);
+    self->stride = THRealloc(self->stride, (ptrdiff_t)sizeof(long) * nd);
+  }
+  if (self->storage != storage) {
+    THStorage_(retain)(storage); /* before the free: storage may be kept alive only by self */
+    if (self->storage) THStorage_(free)(self->storage);
+    self->storage = storage;
+  }
+  self->storageOffset = offset;
+  self->nDimension = nd;
+  for (int d = 0; d < nd; d++) {
+    self->size[d] = size[d];
+    self->stride[d] = strides[d];
+  }
+}
+
+/* Whether two elements of the tensor certainly share a memory location: a dimension of stride 0
+ * (an expanded tensor) or two dimensions of the same stride. Other layouts may overlap too (an
+ * unfold with a small step); as in PyTorch, only the certain cases are refused. */
+int THTensor_(hasInternalOverlap)(const THTensor *self)
+{
+  for (int d = 0; d < self->nDimension; d++) {
+    if (self->size[d] < 2) continue;
+    if (self->stride[d] == 0) return 1;
+    for (int e = d + 1; e < self->nDimension; e++)
+      if (self->size[e] > 1 && self->stride[e] == self->stride[d]) return 1;
+  }
+  return 0;
+}
+
+/* Refuses an output whose elements overlap: writes to it would be lost (PyTorch refuses too). */
+void THTensor_(checkOutput)(const THTensor *self, int arg)
+{
+  THArgCheck(!THTensor_(hasInternalOverlap)(self), arg,
+             "unsupported operation: more than one element of the written-to tensor refers to a "
+             "single memory location (an expanded or overlapping tensor)");
+}
+
+/* The storage offsets an element of t can have: [*lo, *hi). */
+static void THTensor_(span)(const THTensor *t, ptrdiff_t *lo, ptrdiff_t *hi)
+{
+  ptrdiff_t a = t->storageOffset, b = t->storageOffset;
+  for (int d = 0; d < t->nDimension; d++) {
+    ptrdiff_t step = (ptrdiff_t)(t->size[d] - 1) * t->stride[d];
+    if (step < 0) a += step; else b += step;
+  }
+  *lo = a;
+  *hi = b + 1;
+}
+
+/* Whether writing a may change what b reads (the same storage, intersecting spans). */
+int THTensor_(mayOverlap)(const THTensor *a, const THTensor *b)
+{
+  if (!a || !b || !a->storage || a->storage != b->storage || a->nDimension == 0 ||
+      b->nDimension == 0)
+    return 0;
+  ptrdiff_t alo, ahi, blo, bhi;
+  THTensor_(span)(a, &alo, &ahi);
+  THTensor_(span)(b, &blo, &bhi);
+  return alo < bhi && blo < ahi;
+}
+
 THTensor *THTensor_(new)(void)
 {
   return THTensor_(alloc)();
@@ -106,6 +228,24 @@ THTensor *THTensor_(newWithTensor)(THTensor *tensor)
 {
   THTensor *self = THTensor_(alloc)();
   THTensor_(set)(self, tensor);
+  return self;
+}
+
+/* The fixed-arity forms and newWithStorage: the dimensions end at the first size <= 0, as
+ * upstream. The geometry is checked and any storage made before the tensor struct exists: a
+ * failed call leaks nothing. */
+static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step, long *newSize,
+                                     long *newStride);
+
+static THTensor *THTensor_(newWithStorageNd)(THStorage *storage, ptrdiff_t offset, int n, long *size,
+                                             long *stride)
+{
+  long strides[TH_MAX_DIM];
+  THStorage *s = storage;
+  int nd = THTensor_(prepare)(&s, offset, n, size, stride, strides);
+  THTensor *self = THTensor_(alloc)();
+  THTensor_(install)(self, s, offset, nd, size, strides);
+  if (s != storage) THStorage_(free)(s);
   return self;
 }
 
@@ -122,21 +262,8 @@ THTensor *THTensor_(newWithStorage)(THStorage *storage, ptrdiff_t storageOffset,
                                     THLongStorage *stride)
 {
   THTensor_(checkGeometry)(size, stride, 3);
-  THArgCheck(storageOffset >= 0, 2, "negative storage offset %td", storageOffset);
-  THTensor *self = THTensor_(alloc)();
-  THTensor_(setStorageNd)(self, storage, storageOffset, size ? (int)size->size : 0,
-                          size ? size->data : NULL, stride ? stride->data : NULL);
-  return self;
-}
-
-/* The fixed-arity forms: the dimensions end at the first size <= 0 (resizeNd), as upstream. */
-static THTensor *THTensor_(newWithStorageNd)(THStorage *storage, ptrdiff_t offset, int n, long *size,
-                                             long *stride)
-{
-  THArgCheck(offset >= 0, 2, "negative storage offset %td", offset);
-  THTensor *self = THTensor_(alloc)();
-  THTensor_(setStorageNd)(self, storage, offset, n, size, stride);
-  return self;
+  return THTensor_(newWithStorageNd)(storage, storageOffset, size ? (int)size->size : 0,
+                                     size ? size->data : NULL, stride ? stride->data : NULL);
 }
 
 THTensor *THTensor_(newWithStorage1d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
@@ -193,10 +320,10 @@ THTensor *THTensor_(newWithSize4d)(long size0, long size1, long size2, long size
   return THTensor_(newWithStorage4d)(NULL, 0, size0, -1, size1, -1, size2, -1, size3, -1);
 }
 
+/* Sized, its storage allocated, before the struct exists: a clone too large leaks nothing. */
 THTensor *THTensor_(newClone)(THTensor *self)
 {
-  THTensor *tensor = THTensor_(new)();
-  THTensor_(resizeAs)(tensor, self);
+  THTensor *tensor = THTensor_(newWithStorageNd)(NULL, 0, self->nDimension, self->size, NULL);
   THTensor_(copy)(tensor, self);
   return tensor;
 }
@@ -224,8 +351,10 @@ THTensor *THTensor_(newNarrow)(THTensor *tensor, int dimension, long firstIndex,
 {
   THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
-  THArgCheck(firstIndex >= 0 && size > 0 && firstIndex + size <= tensor->size[dimension], 3,
-             "out of range: narrow of [%ld, %ld) from size %ld", firstIndex, firstIndex + size,
+  THArgCheck(firstIndex >= 0 && firstIndex < tensor->size[dimension] && size > 0 &&
+                 size <= tensor->size[dimension] - firstIndex,
+             3,
+             "out of range: narrow of %ld elements from %ld in a size of %ld", size, firstIndex,
              tensor->size[dimension]);
   THTensor *self = THTensor_(newWithTensor)(tensor);
   THTensor_(narrow)(self, NULL, dimension, firstIndex, size);
@@ -245,14 +374,9 @@ THTensor *THTensor_(newTranspose)(THTensor *tensor, int dimension1, int dimensio
 
 THTensor *THTensor_(newUnfold)(THTensor *tensor, int dimension, long size, long step)
 {
-  THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
-               dimension + TH_INDEX_BASE);
-  THArgCheck(size >= 0 && size <= tensor->size[dimension], 3, "size %ld out of range", size);
-  THArgCheck(step > 0, 4, "step %ld must be positive", step);
-  THArgCheck(tensor->nDimension < TH_MAX_DIM, 1, "too many dimensions");
-  THTensor *self = THTensor_(newWithTensor)(tensor);
-  THTensor_(unfold)(self, NULL, dimension, size, step);
-  return self;
+  long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
+  int nd = THTensor_(unfoldGeometry)(tensor, dimension, size, step, newSize, newStride);
+  return THTensor_(newWithStorageNd)(tensor->storage, tensor->storageOffset, nd, newSize, newStride);
 }
 
 /* The size of a view: one entry may be -1 and is inferred from the element count. */
@@ -286,10 +410,9 @@ THTensor *THTensor_(newView)(THTensor *tensor, THLongStorage *size)
   THArgCheck(THTensor_(isContiguous)(tensor), 1, "input is not contiguous");
   long sizes[TH_MAX_DIM];
   THTensor_(inferViewSize)(sizes, size, THTensor_(nElement)(tensor));
-  THTensor *self = THTensor_(new)();
-  if (THTensor_(nElement)(tensor) > 0)
-    THTensor_(setStorageNd)(self, tensor->storage, tensor->storageOffset, (int)size->size, sizes, NULL);
-  return self;
+  if (THTensor_(nElement)(tensor) == 0) return THTensor_(new)();
+  return THTensor_(newWithStorageNd)(tensor->storage, tensor->storageOffset, (int)size->size, sizes,
+                                     NULL);
 }
 
 /* Broadcast geometry: sizes align to the right; a size-1 dimension repeats with stride 0. */
@@ -326,9 +449,8 @@ THTensor *THTensor_(newExpand)(THTensor *tensor, THLongStorage *size)
 {
   long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
   THTensor_(expandGeometry)(sizes, strides, tensor, size);
-  THTensor *self = THTensor_(new)();
-  THTensor_(setStorageNd)(self, tensor->storage, tensor->storageOffset, (int)size->size, sizes, strides);
-  return self;
+  return THTensor_(newWithStorageNd)(tensor->storage, tensor->storageOffset, (int)size->size, sizes,
+                                     strides);
 }
 
 void THTensor_(expand)(THTensor *r, THTensor *tensor, THLongStorage *size)
@@ -363,47 +485,23 @@ void THTensor_(expandNd)(THTensor **rets, THTensor **ops, int count)
 
 /* ---- resize and set -------------------------------------------------------------------- */
 
+/* self's storage is grown first: its sizes change only once that has succeeded. A resize that
+ * keeps the geometry is how outputs are prepared: one with overlapping elements is refused. */
 void THTensor_(resizeNd)(THTensor *self, int nDimension, long *size, long *stride)
 {
-  /* As upstream: the dimensions end at the first size that is not positive. */
-  int nd = 0;
-  while (nd < nDimension && nd <= TH_MAX_DIM && size[nd] > 0) nd++;
-  THArgCheck(nd <= TH_MAX_DIM, 2, "too many dimensions (more than %d)", TH_MAX_DIM);
+  int nd = THTensor_(countDims)(nDimension, size);
   int same = nd == self->nDimension;
   for (int d = 0; same && d < nd; d++)
     same = self->size[d] == size[d] && (!stride || stride[d] < 0 || self->stride[d] == stride[d]);
-  if (same) return;
-
-  /* The extent in storage, checked for overflow before anything changes. */
-  ptrdiff_t total = nd > 0 ? 1 : 0;
+  if (same) {
+    if (!stride) THTensor_(checkOutput)(self, 1);
+    return;
+  }
   long strides[TH_MAX_DIM];
-  for (int d = nd - 1; d >= 0; d--) {
-    ptrdiff_t step;
-    if (stride && stride[d] >= 0)
-      strides[d] = stride[d];
-    else if (d == nd - 1)
-      strides[d] = 1;
-    else
-      THArgCheck(!__builtin_mul_overflow(size[d + 1], strides[d + 1], &strides[d]), 2,
-                 "size overflows");
-    THArgCheck(!__builtin_mul_overflow(size[d] - 1, strides[d], &step) &&
-                   !__builtin_add_overflow(total, step, &total),
-               2, "size %ld overflows", size[d]);
-  }
-  if (nd != self->nDimension) {
-    self->size = THRealloc(self->size, (ptrdiff_t)sizeof(long) * nd);
-    self->stride = THRealloc(self->stride, (ptrdiff_t)sizeof(long) * nd);
-    self->nDimension = nd;
-  }
-  for (int d = 0; d < nd; d++) {
-    self->size[d] = size[d];
-    self->stride[d] = strides[d];
-  }
-  if (nd > 0) {
-    if (!self->storage) self->storage = THStorage_(new)();
-    if (total + self->storageOffset > self->storage->size)
-      THStorage_(resize)(self->storage, total + self->storageOffset);
-  }
+  THStorage *before = self->storage, *storage = before;
+  nd = THTensor_(prepare)(&storage, self->storageOffset, nd, size, stride, strides);
+  THTensor_(install)(self, storage, self->storageOffset, nd, size, strides);
+  if (storage != before) THStorage_(free)(storage); /* made by prepare: self holds it now */
 }
 
 void THTensor_(resize)(THTensor *self, THLongStorage *size, THLongStorage *stride)
@@ -415,7 +513,7 @@ void THTensor_(resize)(THTensor *self, THLongStorage *size, THLongStorage *strid
 
 void THTensor_(resizeAs)(THTensor *self, THTensor *src)
 {
-  if (!THTensor_(isSameSizeAs)(self, src)) THTensor_(resizeNd)(self, src->nDimension, src->size, NULL);
+  THTensor_(resizeNd)(self, src->nDimension, src->size, NULL);
 }
 
 void THTensor_(resize1d)(THTensor *tensor, long size0)
@@ -458,14 +556,11 @@ void THTensor_(set)(THTensor *self, THTensor *src)
 void THTensor_(setStorageNd)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
                              int nDimension, long *size, long *stride)
 {
-  THArgCheck(storageOffset >= 0, 3, "negative storage offset %td", storageOffset);
-  if (self->storage != storage) {
-    THStorage_(retain)(storage); /* before the free: storage may be kept alive only by self */
-    if (self->storage) THStorage_(free)(self->storage);
-    self->storage = storage;
-  }
-  self->storageOffset = storageOffset;
-  THTensor_(resizeNd)(self, nDimension, size, stride);
+  long strides[TH_MAX_DIM];
+  THStorage *s = storage;
+  int nd = THTensor_(prepare)(&s, storageOffset, nDimension, size, stride, strides);
+  THTensor_(install)(self, s, storageOffset, nd, size, strides);
+  if (s != storage) THStorage_(free)(s); /* made by prepare: self holds it now */
 }
 
 void THTensor_(setStorage)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
@@ -520,7 +615,7 @@ void THTensor_(narrow)(THTensor *self, THTensor *src, int dimension, long firstI
                dimension + TH_INDEX_BASE);
   THArgCheck(firstIndex >= 0 && firstIndex < src->size[dimension], 4, "out of range: first index %ld",
              firstIndex);
-  THArgCheck(size > 0 && firstIndex + size <= src->size[dimension], 5, "out of range: size %ld", size);
+  THArgCheck(size > 0 && size <= src->size[dimension] - firstIndex, 5, "out of range: size %ld", size);
   THTensor_(set)(self, src);
   if (firstIndex > 0) self->storageOffset += firstIndex * self->stride[dimension];
   self->size[dimension] = size;
@@ -559,24 +654,35 @@ void THTensor_(transpose)(THTensor *self, THTensor *src, int dimension1, int dim
   self->size[dimension2] = z;
 }
 
-/* Adds a last dimension of the given size: slices of src along `dimension`, `step` apart. */
-void THTensor_(unfold)(THTensor *self, THTensor *src, int dimension, long size, long step)
+/* The geometry of unfold: a last dimension of the given size, slices of src along `dimension`,
+ * `step` apart. Returns the new number of dimensions. */
+static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step, long *newSize,
+                                     long *newStride)
 {
-  if (!src) src = self;
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
   THArgCheck(size >= 0 && size <= src->size[dimension], 3, "size %ld out of range", size);
   THArgCheck(step > 0, 4, "step %ld must be positive", step);
   THArgCheck(src->nDimension < TH_MAX_DIM, 1, "too many dimensions");
-  long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
   int nd = src->nDimension;
   for (int d = 0; d < nd; d++) {
     newSize[d] = d == dimension ? (src->size[d] - size) / step + 1 : src->size[d];
-    newStride[d] = d == dimension ? step * src->stride[d] : src->stride[d];
+    newStride[d] = src->stride[d];
+    if (d == dimension)
+      THArgCheck(!__builtin_mul_overflow(step, src->stride[d], &newStride[d]), 4,
+                 "step %ld overflows", step);
   }
   newSize[nd] = size;
   newStride[nd] = src->stride[dimension];
-  THTensor_(setStorageNd)(self, src->storage, src->storageOffset, nd + 1, newSize, newStride);
+  return nd + 1;
+}
+
+void THTensor_(unfold)(THTensor *self, THTensor *src, int dimension, long size, long step)
+{
+  if (!src) src = self;
+  long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
+  int nd = THTensor_(unfoldGeometry)(src, dimension, size, step, newSize, newStride);
+  THTensor_(setStorageNd)(self, src->storage, src->storageOffset, nd, newSize, newStride);
 }
 
 /* Drops every size-1 dimension; an all-ones tensor keeps one dimension, as upstream. */
@@ -627,7 +733,10 @@ void THTensor_(unsqueeze1d)(THTensor *self, THTensor *src, int dimension)
   for (int d = 0, s = 0; d <= nd; d++) {
     if (d == dimension) {
       size[d] = 1;
-      stride[d] = d < nd ? src->size[d] * src->stride[d] : 1;
+      stride[d] = 1;
+      if (d < nd)
+        THArgCheck(!__builtin_mul_overflow(src->size[d], src->stride[d], &stride[d]), 3,
+                   "size overflows");
     } else {
       size[d] = src->size[s];
       stride[d] = src->stride[s];

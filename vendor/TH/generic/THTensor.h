@@ -101,6 +101,11 @@ TH_API ptrdiff_t THTensor_(nElement)(const THTensor *self);
 
 TH_API void THTensor_(retain)(THTensor *self);
 TH_API void THTensor_(free)(THTensor *self);
+
+/* Internal (not in the API table): overlap tests for outputs. */
+TH_API int THTensor_(hasInternalOverlap)(const THTensor *self);
+TH_API int THTensor_(mayOverlap)(const THTensor *a, const THTensor *b);
+TH_API void THTensor_(checkOutput)(const THTensor *self, int arg);
 TH_API void THTensor_(freeCopyTo)(THTensor *self, THTensor *dst);
 
 TH_API void THTensor_(set1d)(THTensor *tensor, long x0, real value);

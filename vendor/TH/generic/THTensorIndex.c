@@ -783,10 +783,15 @@ void THTensor_(addr)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor 
   long m = vec1->size[0], n = vec2->size[0];
   THArgCheck(t->nDimension == 2 && t->size[0] == m && t->size[1] == n, 3,
              "size mismatch: t must be %ldx%ld, is %s", m, n, THTensor_(sizeDesc)(t).str);
-  if (r_ != t) {
-    THTensor_(resizeAs)(r_, t);
-    if (beta != 0) THTensor_(copy)(r_, t);
+  THTensor_(resizeAs)(r_, t); /* also refuses an output with overlapping elements */
+  if (THTensor_(mayOverlap)(r_, vec1) || THTensor_(mayOverlap)(r_, vec2) ||
+      (r_ != t && THTensor_(mayOverlap)(r_, t))) { /* the output aliases an input: use a temporary */
+    THTensor *tmp_ = THTensor_(new)();
+    THTensor_(addr)(tmp_, beta, t, alpha, vec1, vec2);
+    THTensor_(freeCopyTo)(tmp_, r_);
+    return;
   }
+  if (r_ != t && beta != 0) THTensor_(copy)(r_, t);
   if (beta == 0)
     THTensor_(zero)(r_);
   else if (beta != 1)
@@ -824,10 +829,15 @@ void THTensor_(addbmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTenso
   THArgCheck(t->nDimension == 2 && t->size[0] == batch1->size[1] && t->size[1] == batch2->size[2], 3,
              "size mismatch: t must be %ldx%ld, is %s", batch1->size[1], batch2->size[2],
              THTensor_(sizeDesc)(t).str);
-  if (r_ != t) {
-    THTensor_(resizeAs)(r_, t);
-    if (beta != 0) THTensor_(copy)(r_, t);
+  THTensor_(resizeAs)(r_, t); /* also refuses an output with overlapping elements */
+  if (THTensor_(mayOverlap)(r_, batch1) || THTensor_(mayOverlap)(r_, batch2) ||
+      (r_ != t && THTensor_(mayOverlap)(r_, t))) { /* the output aliases an input: use a temporary */
+    THTensor *tmp_ = THTensor_(new)();
+    THTensor_(addbmm)(tmp_, beta, t, alpha, batch1, batch2);
+    THTensor_(freeCopyTo)(tmp_, r_);
+    return;
   }
+  if (r_ != t && beta != 0) THTensor_(copy)(r_, t);
   THTensor *m1 = THTensor_(new)(), *m2 = THTensor_(new)();
   for (long i = 0; i < batch1->size[0]; i++) {
     THTensor_(select)(m1, batch1, 0, i);
@@ -847,10 +857,15 @@ void THTensor_(baddbmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTens
                  t->size[2] == batch2->size[2],
              3, "size mismatch: t must be %ldx%ldx%ld, is %s", batch1->size[0], batch1->size[1],
              batch2->size[2], THTensor_(sizeDesc)(t).str);
-  if (r_ != t) {
-    THTensor_(resizeAs)(r_, t);
-    if (beta != 0) THTensor_(copy)(r_, t);
+  THTensor_(resizeAs)(r_, t); /* also refuses an output with overlapping elements */
+  if (THTensor_(mayOverlap)(r_, batch1) || THTensor_(mayOverlap)(r_, batch2) ||
+      (r_ != t && THTensor_(mayOverlap)(r_, t))) { /* the output aliases an input: use a temporary */
+    THTensor *tmp_ = THTensor_(new)();
+    THTensor_(baddbmm)(tmp_, beta, t, alpha, batch1, batch2);
+    THTensor_(freeCopyTo)(tmp_, r_);
+    return;
   }
+  if (r_ != t && beta != 0) THTensor_(copy)(r_, t);
   THTensor *m1 = THTensor_(new)(), *m2 = THTensor_(new)(), *ri = THTensor_(new)();
   for (long i = 0; i < batch1->size[0]; i++) {
     THTensor_(select)(m1, batch1, 0, i);

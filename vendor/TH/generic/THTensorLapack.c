@@ -58,6 +58,11 @@ static void THTensor_(checkMatrix)(THTensor *t, int arg, const char *name)
   THArgCheck(t->nDimension == 2, arg, "%s should be 2-dimensional, got %dD", name, t->nDimension);
   THArgCheck(t->size[0] <= INT_MAX && t->size[1] <= INT_MAX, arg,
              "%s is too large for LAPACK (%ld x %ld)", name, t->size[0], t->size[1]);
+  /* LAPACK's balancing and scaling steps reject NaN and inf with an "illegal value" that some
+   * libraries also print: refuse them here, with a message that says why. */
+  int finite = 1;
+  TH_TENSOR_APPLY(real, t, if (!isfinite(*t_data)) finite = 0;);
+  THArgCheck(finite, arg, "%s has non-finite entries (NaN or inf): LAPACK cannot take them", name);
 }
 
 static void THTensor_(checkSquare)(THTensor *t, int arg, const char *name)

@@ -421,10 +421,15 @@ void THTensor_(addmv)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor
              mat->size[1], vec->size[0]);
   THArgCheck(t->nDimension == 1 && t->size[0] == mat->size[0], 3, "size mismatch: vector of %ld "
              "expected for t", mat->size[0]);
-  if (r_ != t) {
-    THTensor_(resizeAs)(r_, t);
-    THTensor_(copy)(r_, t);
+  THTensor_(resizeAs)(r_, t); /* also refuses an output with overlapping elements */
+  if (THTensor_(mayOverlap)(r_, mat) || THTensor_(mayOverlap)(r_, vec) ||
+      (r_ != t && THTensor_(mayOverlap)(r_, t))) { /* the output aliases an input: use a temporary */
+    THTensor *tmp_ = THTensor_(new)();
+    THTensor_(addmv)(tmp_, beta, t, alpha, mat, vec);
+    THTensor_(freeCopyTo)(tmp_, r_);
+    return;
   }
+  if (r_ != t) THTensor_(copy)(r_, t);
   long m = mat->size[0], n = mat->size[1];
   if (mat->stride[0] == 1 && mat->stride[1] >= THMax(1, m)) {          /* column-major */
     THBlas_(gemv)('n', m, n, alpha, THTensor_(data)(mat), mat->stride[1], THTensor_(data)(vec),
@@ -464,10 +469,15 @@ void THTensor_(addmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor
              m1->size[1], m2->size[0], m2->size[1]);
   THArgCheck(t->nDimension == 2 && t->size[0] == m1->size[0] && t->size[1] == m2->size[1], 3,
              "size mismatch: t must be %ldx%ld", m1->size[0], m2->size[1]);
-  if (r_ != t) {
-    THTensor_(resizeAs)(r_, t);
-    if (beta != 0) THTensor_(copy)(r_, t);
+  THTensor_(resizeAs)(r_, t); /* also refuses an output with overlapping elements */
+  if (THTensor_(mayOverlap)(r_, m1) || THTensor_(mayOverlap)(r_, m2) ||
+      (r_ != t && THTensor_(mayOverlap)(r_, t))) { /* the output aliases an input: use a temporary */
+    THTensor *tmp_ = THTensor_(new)();
+    THTensor_(addmm)(tmp_, beta, t, alpha, m1, m2);
+    THTensor_(freeCopyTo)(tmp_, r_);
+    return;
   }
+  if (r_ != t && beta != 0) THTensor_(copy)(r_, t);
   long m = m1->size[0], n = m2->size[1], k = m1->size[1];
   if (m == 0 || n == 0) return;
 

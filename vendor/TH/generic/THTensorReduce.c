@@ -789,12 +789,13 @@ void THTensor_(sort)(THTensor *rt_, THLongTensor *ri_, THTensor *t, int dimensio
   int desc = descendingOrder != 0;
   long n = t->size[dimension];
   int radix = n >= THR_RADIX_MIN && (unsigned long)n <= UINT32_MAX;
+  /* rt_ may be t (an in-place sort): each slice is read whole before it is written. The outputs
+   * are sized (which may fail) before the work buffer exists, so a failure leaks nothing. */
+  THTensor_(resizeAs)(rt_, t);
+  THLongTensor *ri = THTensor_(indexTarget)(ri_, t);
+  THTensor_(resizeIndexAlong)(ri, t, dimension, n);
   void *work = radix ? THAlloc((ptrdiff_t)THTensor_(radixBytes)(n)) : THTensor_(newPairs)(n);
   THR_PAIR *buf = work, *tmp = buf + n;
-  /* rt_ may be t (an in-place sort): each slice is read whole before it is written */
-  THLongTensor *ri = THTensor_(indexTarget)(ri_, t);
-  THTensor_(resizeAs)(rt_, t);
-  THTensor_(resizeIndexAlong)(ri, t, dimension, n);
   TH_TENSOR_DIM_APPLY3(real, t, real, rt_, long, ri, dimension,
     if (radix) {
       THTensor_(radixSort)(work, t_data, t_size, t_stride, desc, rt__data, rt__stride, ri_data,
