@@ -420,3 +420,16 @@ def test_lapack_refuses_non_finite_input(etype, capfd):
         with pytest.raises(ValueError, match="non-finite"):
             T.gesvd(a, "S")
     assert "illegal value" not in capfd.readouterr().err
+
+
+def test_cat_array_refuses_tensors_of_another_type():
+    """Item 10: the tensors reach C as a raw pointer array, so only Python can check them: a
+    Byte tensor among Double ones would be read as doubles (past its buffer)."""
+    import torchbind.byte_tensor as B
+    import torchbind.double_tensor as D
+
+    with pytest.raises(TypeError, match="DoubleTensor"):
+        D.cat_array([B.zeros(1 << 20)], 0)
+    with pytest.raises(TypeError, match="DoubleTensor"):
+        D.cat_array([D.zeros(2), B.zeros(2)], 0)
+    assert D.cat_array([D.ones(2), D.ones(3)], 0).shape == (5,)
