@@ -3,6 +3,8 @@ the machine's own memory bandwidth (scripts/membw.c, built here).
 
     python scripts/bench.py                 # full run: table, bench/results.json, bench/results.png
     python scripts/bench.py --quick         # smaller sizes, for a smoke test
+    python scripts/bench.py --only latency  # the per-call latency table only
+    python scripts/bench.py --only import   # import cost against numpy's, fresh processes
 
 Times are the best of several repeats. Ratios are `best contender time / torchbind time`
 (above 1: torchbind is faster); bandwidth is the bytes an operation must move divided by its time.
@@ -113,6 +115,33 @@ def latency(b: Bench) -> None:
         b.add("latency add n=10", dt, {
             "torchbind": lambda: mod.add(x, 1.0), "numpy": lambda: a + 1.0,
             "torch": (lambda: ta + 1.0) if torch else None}, repeat=7, number=n)
+
+
+def import_cost(runs: int = 21) -> dict[str, float]:
+    """Median import times (ms) of numpy and torchbind.float_tensor in fresh processes, taking
+    turns in one loop: `-X importtime`'s cumulative figure for the module, and the wall time of
+    the whole process. Bytecode is written and used (as an installed package's is)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    mods = ("numpy", "torchbind.float_tensor")
+    samples: dict[str, list[float]] = {f"{m} {k}": [] for m in mods for k in ("import", "wall")}
+    for i in range(runs + 1):
+        for m in mods:
+            t0 = time.perf_counter()
+            err = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {m}"],
+                                 cwd=ROOT, env=env, capture_output=True, text=True,
+                                 check=True).stderr
+            wall = time.perf_counter() - t0
+            if i == 0:
+                continue  # the first run writes the bytecode
+            top = [ln for ln in err.splitlines() if ln.rstrip().endswith(f"| {m}")]
+            samples[f"{m} import"].append(int(top[-1].split("|")[1]) / 1e3)
+            samples[f"{m} wall"].append(wall * 1e3)
+    med = {k: sorted(v)[len(v) // 2] for k, v in samples.items()}
+    print(f"import (median of {runs} fresh processes each, ms): "
+          + ", ".join(f"{k} {v:.1f}" for k, v in med.items())
+          + f"; ratio import {med['torchbind.float_tensor import'] / med['numpy import']:.2f},"
+          f" wall {med['torchbind.float_tensor wall'] / med['numpy wall']:.2f}", flush=True)
+    return med
 
 
 def large(b: Bench) -> None:

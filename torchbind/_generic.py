@@ -25,15 +25,13 @@ exports becomes the module function ``snake_case(name)`` by these rules:
 from __future__ import annotations
 
 import ctypes
-import inspect
 import keyword
 import numbers
 import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -120,8 +118,7 @@ def check_float(v: Any, name: str) -> float:
     return float(v)
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """How a module function maps onto its C function (its plan's positions)."""
 
     proto: _apitable.Prototype
@@ -141,6 +138,8 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
                   TENSOR_CLASSES, ffi._pending, ffi.raise_pending, "Tensor_new")
     if not ffi.CAPTURES_ERRORS and name in _PRECHECKS:
         fn = _prechecked(fn, _PRECHECKS[name], etype)
+    import inspect  # first use of a module function, not import: inspect costs 12 ms
+
     params = proto.params
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
            for i in p.inputs]
@@ -404,27 +403,51 @@ def instantiate(module_name: str, type_name: str) -> None:
     ns["read1dFile"], ns["numel"] = read1dFile, numel
     names = ["Tensor", "Storage", "AccReal", "Real", "read1dFile", "from_numpy",
              "from_tensor", "empty", "numel"]
+    module = sys.modules[module_name]
+    # The module functions are made on first use (module __getattr__, PEP 562): importing a
+    # module costs only knowing their names. Python name -> the family's name after Tensor_.
+    lazy: dict[str, str] = {}
     if etype.math:
-        for family in sorted({p.family for p in ffi.PROTOTYPES.values()
-                              if p.type == type_name and p.family and
-                              p.family.startswith("Tensor_")}):
-            fn = _make(etype, family[len("Tensor_"):])
-            if fn is not None:
-                ns[fn.__name__] = fn
+        roles = _plan.rows()
+        for family in sorted(set(ffi.PROTOTYPES.families(type_name))):
+            row = roles.get("TH<T>" + family)
+            symbol = etype.fn(family)
+            if (family.startswith("Tensor_") and hasattr(ffi.lib, symbol)
+                    and (row is None or _plan.is_module_function(family, row.concept))):
+                lazy[snake(family[len("Tensor_"):])] = family[len("Tensor_"):]
 
         def zeros(*shape: int) -> Tensor:
             """A tensor of zeros of the given shape."""
             t = cls.empty(*shape)
-            ns["zero"](t)
+            module.zero(t)
             return t
 
-        ns["zeros"] = zeros
-        names += [n for n in ns if n not in names and n not in ("ELEMENT_TYPE",)]
-    module = sys.modules[module_name]
+        ns["zeros"] = zeros  # rather than C's THTensor_zeros (which takes a LongStorage)
+        lazy.pop("zeros", None)
+        names += [n for n in [*lazy, "zeros"] if n not in names]
     for name in names:
+        if name in lazy:  # C's function wins over the Python one (numel: THTensor_numel)
+            continue
         obj = ns[name]
         if callable(obj) and getattr(obj, "__module__", None) == __name__:
             obj.__module__ = module_name
         setattr(module, name, obj)
+
+    def __getattr__(attr: str) -> Any:
+        family = lazy.get(attr)
+        if family is None:
+            raise AttributeError(f"module {module_name!r} has no attribute {attr!r}")
+        fn = _make(etype, family)
+        if fn is None:  # the overlay lacks the row: _make's plan() has raised PlanError
+            raise AttributeError(f"module {module_name!r} has no attribute {attr!r}")
+        fn.__module__ = module_name
+        setattr(module, attr, fn)
+        return fn
+
+    def __dir__() -> list[str]:
+        return sorted({*module.__dict__, *lazy})
+
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    module.__dir__ = __dir__  # type: ignore[method-assign]
     module.ELEMENT_TYPE = etype  # type: ignore[attr-defined]
     module.__all__ = names  # type: ignore[attr-defined]

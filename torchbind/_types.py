@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from torchbind.ffi import THHalf
 
 
-@dataclass(frozen=True)
-class ElementType:
+class ElementType(NamedTuple):
     """One TH element type and how it looks from Python."""
 
     name: str  # TH's name: the <T> of TH<T>Tensor_*
