@@ -353,6 +353,25 @@ def declare(symbol: str) -> Any | None:
     return cfunc
 
 
+_raw: dict[str, Any] = {}
+
+
+def raw(symbol: str) -> Any:
+    """The library's function ``symbol`` as a separate ctypes object with plain argument types
+    from the table (a TH object is its raw address, integers unchecked): for the fast paths,
+    which check their arguments themselves and read the parked-error count after the call."""
+    fn = _raw.get(symbol)
+    if fn is None:
+        proto = PROTOTYPES[symbol]
+        fn = lib[symbol]  # a new function object: TH's own (checking) declaration stays as is
+        types = [ctypes_type(p.ctype, template=p.template) for p in proto.params]
+        fn.argtypes = [ctypes.c_void_p if isinstance(t, type) and issubclass(t, StructPointer)
+                       else getattr(t, "plain", t) for t in types]
+        fn.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
+        _raw[symbol] = fn
+    return fn
+
+
 class _Namespace:
     """Attribute access to the declared functions, made on first use and kept."""
 
