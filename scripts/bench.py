@@ -3,6 +3,8 @@ the machine's own memory bandwidth (scripts/membw.c, built here).
 
     python scripts/bench.py                 # full run: table, bench/results.json, bench/results.png
     python scripts/bench.py --quick         # smaller sizes, for a smoke test
+    python scripts/bench.py --only latency  # the per-call latency table only
+    python scripts/bench.py --only import   # import cost against numpy's, fresh processes
 
 Times are the best of several repeats. Ratios are `best contender time / torchbind time`
 (above 1: torchbind is faster); bandwidth is the bytes an operation must move divided by its time.
@@ -96,23 +98,109 @@ class Bench:
         print(f"{name:<28} {dtype:<7} {shown}   ratio {ratio}", flush=True)
 
 
-def latency(b: Bench) -> None:
-    import torchbind.double_tensor as D
+LATENCY_ROWS = ("t + t", "t * 2.0", "t[2:5]", "t[1, 2]", "sort 16", "max dim=1", "index_select",
+                "dot", "sumall", "zeros((4, 4))", "from_numpy", "np.asarray(t)")
+
+
+def latency_calls() -> dict[str, dict[str, Callable[[], Any]]]:
+    """The small calls of issue 13, per row: torchbind, PyTorch and numpy on the same float32
+    data (16 values; a 4x4 matrix for item access, max and index_select)."""
     import torchbind.float_tensor as F
-    for mod, dt in ((F, "float32"), (D, "float64")):
-        a = np.arange(10, dtype=dt)
-        x, y = mod.from_numpy(a), mod.from_numpy(a.copy())
-        ta = torch.from_numpy(a) if torch else None
-        n = 20000
-        b.add("latency dot n=10", dt, {
-            "torchbind": lambda: mod.dot(x, y), "numpy": lambda: np.dot(a, a),
-            "torch": (lambda: torch.dot(ta, ta)) if torch else None}, repeat=7, number=n)
-        b.add("latency sumall n=10", dt, {
-            "torchbind": lambda: mod.sumall(x), "numpy": lambda: a.sum(),
-            "torch": (lambda: ta.sum()) if torch else None}, repeat=7, number=n)
-        b.add("latency add n=10", dt, {
-            "torchbind": lambda: mod.add(x, 1.0), "numpy": lambda: a + 1.0,
-            "torch": (lambda: ta + 1.0) if torch else None}, repeat=7, number=n)
+    import torchbind.long_tensor as L
+    a = np.arange(16, dtype=np.float32)[::-1].copy()
+    m = a.reshape(4, 4).copy()
+    ix = np.array([3, 0, 2], dtype=np.int64)
+    x, xm, xi = F.from_numpy(a), F.from_numpy(m), L.from_numpy(ix)
+    rows: dict[str, dict[str, Callable[[], Any]]] = {
+        "t + t": {"torchbind": lambda: x + x, "numpy": lambda: a + a},
+        "t * 2.0": {"torchbind": lambda: x * 2.0, "numpy": lambda: a * 2.0},
+        "t[2:5]": {"torchbind": lambda: x[2:5], "numpy": lambda: a[2:5]},
+        "t[1, 2]": {"torchbind": lambda: xm[1, 2], "numpy": lambda: m[1, 2]},
+        "sort 16": {"torchbind": lambda: F.sort(x, 0, 0), "numpy": lambda: np.sort(a)},
+        "max dim=1": {"torchbind": lambda: F.max(xm, 1, 0),
+                      "numpy": lambda: (m.max(1), m.argmax(1))},
+        "index_select": {"torchbind": lambda: F.index_select(xm, 0, xi),
+                         "numpy": lambda: m.take(ix, 0)},
+        "dot": {"torchbind": lambda: F.dot(x, x), "numpy": lambda: np.dot(a, a)},
+        "sumall": {"torchbind": lambda: F.sumall(x), "numpy": lambda: a.sum()},
+        "zeros((4, 4))": {"torchbind": lambda: F.zeros((4, 4)),
+                          "numpy": lambda: np.zeros((4, 4), np.float32)},
+        "from_numpy": {"torchbind": lambda: F.from_numpy(a), "numpy": lambda: np.asarray(a)},
+        "np.asarray(t)": {"torchbind": lambda: np.asarray(x), "numpy": lambda: np.asarray(a)},
+    }
+    if torch is not None:
+        ta, tm, ti = torch.from_numpy(a), torch.from_numpy(m), torch.from_numpy(ix)
+        extra: dict[str, Callable[[], Any]] = {
+            "t + t": lambda: ta + ta, "t * 2.0": lambda: ta * 2.0, "t[2:5]": lambda: ta[2:5],
+            "t[1, 2]": lambda: tm[1, 2], "sort 16": lambda: torch.sort(ta),
+            "max dim=1": lambda: tm.max(1), "index_select": lambda: tm.index_select(0, ti),
+            "dot": lambda: torch.dot(ta, ta), "sumall": lambda: ta.sum(),
+            "zeros((4, 4))": lambda: torch.zeros((4, 4)),
+            "from_numpy": lambda: torch.from_numpy(a), "np.asarray(t)": lambda: np.asarray(ta)}
+        for k, fn in extra.items():
+            rows[k]["torch"] = fn
+    assert tuple(rows) == LATENCY_ROWS
+    return rows
+
+
+def latency_table(rounds: int = 5, number: int = 2000) -> dict[str, dict[str, float]]:
+    """Per row and contender, the median over `rounds` of the best of 5 timings of `number`
+    calls (seconds per call); prints the table with torchbind/PyTorch, torchbind/numpy and the
+    geometric means. The contenders take turns within each timing (see best_times)."""
+    calls = latency_calls()
+    runs: dict[str, dict[str, list[float]]] = {r: {} for r in calls}
+    for _ in range(rounds):
+        for row, fns in calls.items():
+            for k, v in best_times(fns, 5, number).items():
+                runs[row].setdefault(k, []).append(v)
+    med = {row: {k: sorted(v)[len(v) // 2] for k, v in d.items()} for row, d in runs.items()}
+    print(f"latency, float32, median of {rounds} rounds (us per call):")
+    print(f"{'call':<15} {'torchbind':>9} {'PyTorch':>8} {'numpy':>7} {'tb/PyTorch':>10} "
+          f"{'tb/numpy':>8}")
+    ratios_t, ratios_n = [], []
+    for row, t in med.items():
+        rt = t["torchbind"] / t["torch"] if "torch" in t else float("nan")
+        rn = t["torchbind"] / t["numpy"]
+        ratios_t.append(rt)
+        ratios_n.append(rn)
+        print(f"{row:<15} {t['torchbind'] * 1e6:9.2f} {t.get('torch', float('nan')) * 1e6:8.2f}"
+              f" {t['numpy'] * 1e6:7.2f} {rt:10.2f} {rn:8.2f}")
+    gm_t = float(np.exp(np.mean(np.log(ratios_t))))
+    gm_n = float(np.exp(np.mean(np.log(ratios_n))))
+    print(f"{'geometric mean':<42} {gm_t:10.2f} {gm_n:8.2f}", flush=True)
+    return med
+
+
+def latency(b: Bench) -> None:
+    for row, fns in latency_calls().items():
+        b.add(f"latency {row}", "float32", fns, repeat=7, number=2000)
+
+
+def import_cost(runs: int = 21) -> dict[str, float]:
+    """Median import times (ms) of numpy and torchbind.float_tensor in fresh processes, taking
+    turns in one loop: `-X importtime`'s cumulative figure for the module, and the wall time of
+    the whole process. Bytecode is written and used (as an installed package's is)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    mods = ("numpy", "torchbind.float_tensor")
+    samples: dict[str, list[float]] = {f"{m} {k}": [] for m in mods for k in ("import", "wall")}
+    for i in range(runs + 1):
+        for m in mods:
+            t0 = time.perf_counter()
+            err = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {m}"],
+                                 cwd=ROOT, env=env, capture_output=True, text=True,
+                                 check=True).stderr
+            wall = time.perf_counter() - t0
+            if i == 0:
+                continue  # the first run writes the bytecode
+            top = [ln for ln in err.splitlines() if ln.rstrip().endswith(f"| {m}")]
+            samples[f"{m} import"].append(int(top[-1].split("|")[1]) / 1e3)
+            samples[f"{m} wall"].append(wall * 1e3)
+    med = {k: sorted(v)[len(v) // 2] for k, v in samples.items()}
+    print(f"import (median of {runs} fresh processes each, ms): "
+          + ", ".join(f"{k} {v:.1f}" for k, v in med.items())
+          + f"; ratio import {med['torchbind.float_tensor import'] / med['numpy import']:.2f},"
+          f" wall {med['torchbind.float_tensor wall'] / med['numpy wall']:.2f}", flush=True)
+    return med
 
 
 def large(b: Bench) -> None:
@@ -235,8 +323,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     ap.add_argument("--out", type=Path, default=OUT, help="where results.json/.png go")
+    ap.add_argument("--only", choices=("latency", "import"),
+                    help="print one table only: the small calls' latency, or the import cost")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of the --only tables")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if args.only == "latency":
+        latency_table(args.rounds)
+        return 0
+    if args.only == "import":
+        import_cost(args.rounds)
+        return 0
     from torchbind.__main__ import info
 
     machine = {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),

@@ -15,10 +15,10 @@ column, with ``real``, ``accreal``, ``THTensor`` and ``THStorage`` replaced by t
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 TH_TABLE = Path(__file__).with_name("th_api.tsv")
 
@@ -40,8 +40,7 @@ _C_TYPE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One parameter: its C type (``float *``) and a name (made up when the table has none)."""
 
     ctype: str
@@ -50,8 +49,7 @@ class Param:
     template: str = ""  # the type as the table writes it, before substitution (``real *``)
 
 
-@dataclass(frozen=True)
-class Prototype:
+class Prototype(NamedTuple):
     """One exported C function."""
 
     symbol: str
@@ -99,12 +97,16 @@ def _parse_param(text: str, index: int) -> Param:
     return Param(ctype, name, f"{ctype}{'' if ctype.endswith('*') else ' '}{name}")
 
 
+_GENERIC_WORDS = re.compile(r"\b(?:real|accreal|THTensor|THStorage)\b")
+
+
 def _substitute(text: str, t: str, types: dict[str, tuple[str, str]]) -> str:
+    """A template's text for type ``t``: real, accreal, THTensor and THStorage replaced (one
+    pass: no replacement contains another's word)."""
     real, accreal = types[t]
-    text = re.sub(r"\breal\b", real, text)
-    text = re.sub(r"\baccreal\b", accreal, text)
-    text = re.sub(r"\bTHTensor\b", f"TH{t}Tensor", text)
-    return re.sub(r"\bTHStorage\b", f"TH{t}Storage", text)
+    words = {"real": real, "accreal": accreal, "THTensor": f"TH{t}Tensor",
+             "THStorage": f"TH{t}Storage"}
+    return _GENERIC_WORDS.sub(lambda m: words[m.group()], text)
 
 
 def parse_row(params: str, restype: str) -> tuple[bool, list[Param], str]:
@@ -117,33 +119,94 @@ def parse_row(params: str, restype: str) -> tuple[bool, list[Param], str]:
     return variadic, template, re.sub(r"\s*\*", " *", restype.strip())
 
 
+class Table(Mapping[str, Prototype]):
+    """A TH table as a mapping from exported symbol to prototype, in table order.
+
+    Opening it only splits the file into rows; a symbol is found by its row (``THFloatTensor_dot``
+    in row ``TH<T>Tensor_dot``), its parameters are parsed and its prototype made when it is
+    first looked up. Importing torchbind so pays for the few functions it declares, not for the
+    whole table; iterating it makes every prototype (as :func:`load` does)."""
+
+    def __init__(self, path: Path = TH_TABLE,
+                 types: dict[str, tuple[str, str]] = TH_TYPES) -> None:
+        self.path, self.types = path, types
+        # row symbol (TH<T>Tensor_dot, THAlloc) -> (return, parameters, types)
+        self._rows: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        for line in path.read_text().splitlines()[1:]:
+            if line.strip():
+                symbol, restype, params, type_list = line.split("\t")[:4]
+                generic = "<T>" in symbol
+                self._rows[symbol] = (restype, params,
+                                      tuple(type_list.split(",")) if generic else ())
+        self._templates: dict[tuple[str, str], tuple[bool, list[Param], str]] = {}
+        self._protos: dict[str, Prototype] = {}
+        self._symbols: list[str] | None = None
+
+    def _row(self, symbol: str) -> tuple[str, str | None] | None:
+        """(the row's symbol, the type) of an exported symbol; None when the table lacks it."""
+        if "<T>" not in symbol and symbol in self._rows:
+            return symbol, None
+        if symbol.startswith("TH"):
+            for t in self.types:
+                if symbol.startswith(t, 2):
+                    key = "TH<T>" + symbol[2 + len(t):]
+                    row = self._rows.get(key)
+                    if row is not None and t in row[2]:
+                        return key, t
+        return None
+
+    def families(self, t: str) -> list[str]:
+        """The families (``Tensor_dot`` ...) the table declares for type ``t``, in order."""
+        return [s.split("<T>", 1)[1] for s, row in self._rows.items() if t in row[2]]
+
+    def __getitem__(self, symbol: str) -> Prototype:
+        proto = self._protos.get(symbol)
+        if proto is not None:
+            return proto
+        found = self._row(symbol)
+        if found is None:
+            raise KeyError(symbol)
+        row_symbol, t = found
+        restype, params, _ = self._rows[row_symbol]
+        key = (params, restype)
+        if key not in self._templates:
+            self._templates[key] = parse_row(params, restype)
+        variadic, template, ret_template = self._templates[key]
+
+        def sub(text: str) -> str:
+            return text if t is None else _substitute(text, t, self.types)
+
+        proto = self._protos[symbol] = Prototype(
+            symbol=symbol,
+            restype=sub(ret_template),
+            params=tuple(Param(sub(q.ctype), q.name, sub(q.decl), q.ctype) for q in template),
+            restype_template=ret_template,
+            variadic=variadic,
+            family=row_symbol.split("<T>", 1)[1] if t else None,
+            type=t,
+        )
+        return proto
+
+    def __contains__(self, symbol: object) -> bool:
+        return isinstance(symbol, str) and self._row(symbol) is not None
+
+    def _all(self) -> list[str]:
+        if self._symbols is None:
+            self._symbols = list(dict.fromkeys(
+                s.replace("<T>", t) if types else s
+                for s, (_, _, types) in self._rows.items() for t in (types or ("",))))
+        return self._symbols
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 def load(path: Path = TH_TABLE, types: dict[str, tuple[str, str]] = TH_TYPES) -> list[Prototype]:
     """Reads a TH table into one prototype per exported symbol, in table order."""
-    protos: list[Prototype] = []
-    lines = path.read_text().splitlines()
-    for line in lines[1:]:
-        if not line.strip():
-            continue
-        symbol, restype, params, type_list = line.split("\t")[:4]
-        generic = "<T>" in symbol
-        variadic, template, ret_template = parse_row(params, restype)
-        for t in type_list.split(",") if generic else [None]:
-            def sub(text: str, t: str | None = t) -> str:
-                return text if t is None else _substitute(text, t, types)
-
-            protos.append(
-                Prototype(
-                    symbol=symbol.replace("<T>", t) if t else symbol,
-                    restype=sub(ret_template),
-                    params=tuple(Param(sub(q.ctype), q.name, sub(q.decl), q.ctype)
-                                 for q in template),
-                    restype_template=ret_template,
-                    variadic=variadic,
-                    family=symbol.split("<T>", 1)[1] if generic else None,
-                    type=t,
-                )
-            )
-    return protos
+    return list(Table(path, types).values())
 
 
 # ---- code generation for the C build ----------------------------------------------------------
@@ -204,6 +267,7 @@ def generate_version_script(protos: list[Prototype], implemented: set[str]) -> s
 
 def defined_impls(nm: str, objects: list[str]) -> set[str]:
     """The public names whose NAME_impl the compiled objects define."""
+    import subprocess  # the build's use only: not on the import path
     text = subprocess.run([nm, "--defined-only", "--extern-only", *objects], check=True,
                           capture_output=True, text=True).stdout  # static helpers don't count
     names = set()

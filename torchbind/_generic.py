@@ -25,52 +25,23 @@ exports becomes the module function ``snake_case(name)`` by these rules:
 from __future__ import annotations
 
 import ctypes
-import inspect
 import keyword
 import numbers
 import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from torchbind import _apitable, _plan, ffi
-from torchbind._types import TYPES, ElementType
+from torchbind._types import TYPES, ElementType, real_converter
 from torchbind.errors import THValueError
 from torchbind.file import read_1d
 from torchbind.generator import Generator
 from torchbind.storage import STORAGE_CLASSES
 from torchbind.tensor import TENSOR_CLASSES, Tensor
-
-
-def real_converter(etype: ElementType) -> Callable[[Any], Any]:
-    """Checks a Python scalar for a `real` parameter: integer types reject non-integers and
-    values out of range (ctypes would wrap them silently)."""
-    if etype.floating:
-        def to_float(v: Any) -> float:
-            if not isinstance(v, numbers.Real):
-                raise TypeError(f"expected a real number, got {type(v).__name__}")
-            return float(v)
-
-        return to_float
-    info = np.iinfo(etype.dtype)
-    lo, hi = int(info.min), int(info.max)
-
-    def to_real(v: Any) -> int:
-        if not isinstance(v, numbers.Real):
-            raise TypeError(f"expected a number, got {type(v).__name__}")
-        if not float(v).is_integer():
-            raise TypeError(f"{etype.name} tensors take integer scalars, got {v!r}")
-        i = int(v) if isinstance(v, numbers.Integral) else int(float(v))
-        if not lo <= i <= hi:
-            raise OverflowError(f"{i} is out of range for {etype.name} ({lo}..{hi})")
-        return i
-
-    return to_real
-
 
 # Functions whose result's size is the request are marked `!` in th_roles.tsv (out= needed).
 
@@ -120,8 +91,7 @@ def check_float(v: Any, name: str) -> float:
     return float(v)
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """How a module function maps onto its C function (its plan's positions)."""
 
     proto: _apitable.Prototype
@@ -141,6 +111,8 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
                   TENSOR_CLASSES, ffi._pending, ffi.raise_pending, "Tensor_new")
     if not ffi.CAPTURES_ERRORS and name in _PRECHECKS:
         fn = _prechecked(fn, _PRECHECKS[name], etype)
+    import inspect  # first use of a module function, not import: inspect costs 12 ms
+
     params = proto.params
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
            for i in p.inputs]
@@ -175,8 +147,10 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
         "_symbol": proto.symbol, "_bad": _bad_tensor, "_freed": _freed, "_int": check_int,
         "_float": check_float, "_argerr": ctypes.ArgumentError, "_Gen": Generator,
         "_array": _pointer_array, "_shape": _long_storage_arg, "_shift": shift or _shift_cpu,
-        "_state": state, "_outs": _out_tuple, "_np": np}
+        "_state": state, "_outs": _out_tuple, "_wrap": _wrap_new}
     names, body, call = [], [], [""] * len(params)
+    before: list[str] = []  # lines just before the call: the shifted index copies
+    shifted: list[str] = []  # their names, freed after the call
     for k, i in enumerate(p.inputs):
         q, role, arg = params[i], p.roles[i], f"a{k}"
         names.append(arg)
@@ -186,9 +160,16 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
             env[f"C{k}"] = classes[ttype]
             body.append(f"    if {arg}.__class__ is not C{k} and not isinstance({arg}, C{k}): "
                         f"_bad({py_name(q.name)!r}, C{k}, {arg})")
-            if role == "index_in1":  # C reads it 1-based: a shifted copy, kept alive
-                body.append(f"    {arg} = C{k}.from_numpy(_np.asarray({arg}) + 1)")
             call[i] = f"({arg}._th_ptr or _freed({arg}))"
+            if role == "index_in1":  # C reads it 1-based: a shifted copy, made in C, freed after
+                if state is not None:
+                    raise NotImplementedError(f"{proto.symbol}: 1-based index arguments on CUDA")
+                env.update({f"_new{k}": ffi.raw(f"TH{ttype}Tensor_new"),
+                            f"_add{k}": ffi.raw(f"TH{ttype}Tensor_add"),
+                            f"_free{k}": ffi.raw(f"TH{ttype}Tensor_free")})
+                shifted.append(f"_free{k}(s{k})")
+                before.append(f"    s{k} = _new{k}(); _add{k}(s{k}, {call[i]}, 1)")
+                call[i] = f"s{k}"
             argtypes[i] = ctypes.c_void_p
         elif bare.endswith("Tensor **"):
             env[f"C{k}"] = classes[etype.name]
@@ -228,10 +209,11 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
     for k, i in enumerate(p.outputs):
         rcls = classes[tensor_type(params[i].ctype) or etype.name]
         env[f"R{k}"] = rcls
-        env[f"new{k}"] = rcls._c(new)
+        made = rcls._c(new)  # the raw function where there is one: its errors park (checked below)
+        env[f"new{k}"] = getattr(made, "cfunc", made)
         results.append(f"r{k}")
         given = "out" if len(p.outputs) == 1 else f"o[{k}]"
-        make = f"R{k}(new{k}({'_state()' if state else ''}))"
+        make = f"_wrap(R{k}, new{k}({'_state()' if state else ''}), _pending, _raise)"
         if p.out_required:
             body.append(f"    if {given} is None: raise TypeError({name!r} + '() fills out= (as "
                         f"many draws as it has elements): pass out=, e.g. long_tensor.empty(n)')")
@@ -255,8 +237,11 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
                                                 else [])
     sig = ", ".join([*names, "/"] if names else []) + (", " if names and kw else "") + (
         "*, " + ", ".join(kw) if kw else "")
+    body += before
     body.append(f"    try: v = _c({', '.join(call)})")
     body.append("    except _argerr as e: raise TypeError(f'{_symbol}: {e}') from None")
+    if shifted:
+        body.append(f"    finally: {'; '.join(shifted)}")
     body.append("    if _pending.value: _raise(_symbol)")
     for k, i in enumerate(p.outputs):
         if p.roles[i] == "index_out1":  # 1-based in C: 0-based in Python
@@ -270,6 +255,19 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
     fn = env[name]
     fn.__source__ = src
     return fn  # type: ignore[no-any-return]
+
+
+def _wrap_new(cls: Any, ptr: int, pending: Any, raise_parked: Callable[[str], None]) -> Any:
+    """A new handle of class ``cls`` owning ``ptr`` (Handle.__init__ without its options); a
+    NULL ``ptr`` raises the error the library parked, else MemoryError."""
+    if not ptr:
+        if pending.value:
+            raise_parked(cls._th_struct)
+        raise MemoryError(f"{cls._th_struct}: allocation failed (NULL)")
+    obj = object.__new__(cls)
+    obj._th_ptr = ptr
+    obj._owner = None
+    return obj
 
 
 def _out_tuple(out: Any, n: int) -> tuple[Any, ...]:
@@ -404,27 +402,51 @@ def instantiate(module_name: str, type_name: str) -> None:
     ns["read1dFile"], ns["numel"] = read1dFile, numel
     names = ["Tensor", "Storage", "AccReal", "Real", "read1dFile", "from_numpy",
              "from_tensor", "empty", "numel"]
+    module = sys.modules[module_name]
+    # The module functions are made on first use (module __getattr__, PEP 562): importing a
+    # module costs only knowing their names. Python name -> the family's name after Tensor_.
+    lazy: dict[str, str] = {}
     if etype.math:
-        for family in sorted({p.family for p in ffi.PROTOTYPES.values()
-                              if p.type == type_name and p.family and
-                              p.family.startswith("Tensor_")}):
-            fn = _make(etype, family[len("Tensor_"):])
-            if fn is not None:
-                ns[fn.__name__] = fn
+        roles = _plan.rows()
+        for family in sorted(set(ffi.PROTOTYPES.families(type_name))):
+            row = roles.get("TH<T>" + family)
+            symbol = etype.fn(family)
+            if (family.startswith("Tensor_") and hasattr(ffi.lib, symbol)
+                    and (row is None or _plan.is_module_function(family, row.concept))):
+                lazy[snake(family[len("Tensor_"):])] = family[len("Tensor_"):]
 
         def zeros(*shape: int) -> Tensor:
             """A tensor of zeros of the given shape."""
             t = cls.empty(*shape)
-            ns["zero"](t)
+            module.zero(t)
             return t
 
-        ns["zeros"] = zeros
-        names += [n for n in ns if n not in names and n not in ("ELEMENT_TYPE",)]
-    module = sys.modules[module_name]
+        ns["zeros"] = zeros  # rather than C's THTensor_zeros (which takes a LongStorage)
+        lazy.pop("zeros", None)
+        names += [n for n in [*lazy, "zeros"] if n not in names]
     for name in names:
+        if name in lazy:  # C's function wins over the Python one (numel: THTensor_numel)
+            continue
         obj = ns[name]
         if callable(obj) and getattr(obj, "__module__", None) == __name__:
             obj.__module__ = module_name
         setattr(module, name, obj)
+
+    def __getattr__(attr: str) -> Any:
+        family = lazy.get(attr)
+        if family is None:
+            raise AttributeError(f"module {module_name!r} has no attribute {attr!r}")
+        fn = _make(etype, family)
+        if fn is None:  # the overlay lacks the row: _make's plan() has raised PlanError
+            raise AttributeError(f"module {module_name!r} has no attribute {attr!r}")
+        fn.__module__ = module_name
+        setattr(module, attr, fn)
+        return fn
+
+    def __dir__() -> list[str]:
+        return sorted({*module.__dict__, *lazy})
+
+    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+    module.__dir__ = __dir__  # type: ignore[method-assign]
     module.ELEMENT_TYPE = etype  # type: ignore[attr-defined]
     module.__all__ = names  # type: ignore[attr-defined]

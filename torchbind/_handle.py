@@ -38,8 +38,10 @@ class Handle:
             self._th_free(ptr)
 
     def __del__(self) -> None:
-        if getattr(self, "_th_ptr", 0):
-            self.free()
+        ptr = getattr(self, "_th_ptr", 0)  # free(), inlined: every temporary passes here
+        if ptr:
+            self._th_ptr = 0
+            self._th_free(ptr)
 
     @property
     def address(self) -> int:

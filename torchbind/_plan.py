@@ -35,9 +35,10 @@ types), the module functions (CPU and CUDA), the stub generator and the docs all
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from torchbind._apitable import Prototype
 
@@ -54,8 +55,7 @@ CONCEPTS = frozenset({
 _RESULTS = frozenset({"out", "index_out", "index_out1"})
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One overlay row: a table row's concept and its parameters' roles."""
 
     symbol: str  # as the table writes it: TH<T>Tensor_sort, THC<T>Tensor_add, THAlloc
@@ -63,16 +63,44 @@ class Row:
     roles: tuple[str, ...]  # with their marks
 
 
+def is_module_function(family: str | None, concept: str) -> bool:
+    """Whether the per-type modules have a function for a family: the Tensor_* families that
+    are not the tensor's own structure."""
+    return bool(family and family.startswith("Tensor_") and concept != "structure")
+
+
+class Overlay(Mapping[str, Row]):
+    """The overlay's rows by table symbol; a row's fields are split when it is first read."""
+
+    def __init__(self, path: Path) -> None:
+        self._lines: dict[str, str] = {}
+        for line in path.read_text().splitlines()[1:]:
+            symbol, _, rest = line.partition("\t")
+            if symbol.strip():
+                self._lines[symbol] = rest
+        self._rows: dict[str, Row] = {}
+
+    def __getitem__(self, symbol: str) -> Row:
+        row = self._rows.get(symbol)
+        if row is None:
+            concept, _, roles = self._lines[symbol].partition("\t")
+            row = self._rows[symbol] = Row(symbol, concept, tuple(roles.split()))
+        return row
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self._lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
 @lru_cache(maxsize=1)
-def rows() -> dict[str, Row]:
+def rows() -> Overlay:
     """The overlay, by table symbol."""
-    out: dict[str, Row] = {}
-    for line in ROLES_TABLE.read_text().splitlines()[1:]:
-        if not line.strip():
-            continue
-        symbol, concept, roles = (line.split("\t") + [""])[:3]
-        out[symbol] = Row(symbol, concept, tuple(roles.split()))
-    return out
+    return Overlay(ROLES_TABLE)
 
 
 def table_symbol(proto: Prototype) -> str:
@@ -84,8 +112,7 @@ def table_symbol(proto: Prototype) -> str:
     return prefix + proto.family
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """What one C function's parameters are for, and what follows for its Python callers."""
 
     proto: Prototype
@@ -98,8 +125,7 @@ class Plan:
     def module_function(self) -> bool:
         """Whether the per-type modules have a function for it (Tensor_* families that are not
         the tensor's own structure)."""
-        return bool(self.proto.family and self.proto.family.startswith("Tensor_")
-                    and self.concept != "structure")
+        return is_module_function(self.proto.family, self.concept)
 
     @property
     def inputs(self) -> tuple[int, ...]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+import numbers
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from torchbind.ffi import THHalf
 
 
-@dataclass(frozen=True)
-class ElementType:
+class ElementType(NamedTuple):
     """One TH element type and how it looks from Python."""
 
     name: str  # TH's name: the <T> of TH<T>Tensor_*
@@ -57,3 +58,29 @@ TYPES: dict[str, ElementType] = {
 }
 
 BY_DTYPE: dict[np.dtype, ElementType] = {t.dtype: t for t in TYPES.values()}
+
+
+def real_converter(etype: ElementType) -> Callable[[Any], Any]:
+    """Checks a Python scalar for a `real` parameter: integer types reject non-integers and
+    values out of range (ctypes would wrap them silently)."""
+    if etype.floating:
+        def to_float(v: Any) -> float:
+            if not isinstance(v, numbers.Real):
+                raise TypeError(f"expected a real number, got {type(v).__name__}")
+            return float(v)
+
+        return to_float
+    info = np.iinfo(etype.dtype)
+    lo, hi = int(info.min), int(info.max)
+
+    def to_real(v: Any) -> int:
+        if not isinstance(v, numbers.Real):
+            raise TypeError(f"expected a number, got {type(v).__name__}")
+        if not float(v).is_integer():
+            raise TypeError(f"{etype.name} tensors take integer scalars, got {v!r}")
+        i = int(v) if isinstance(v, numbers.Integral) else int(float(v))
+        if not lo <= i <= hi:
+            raise OverflowError(f"{i} is out of range for {etype.name} ({lo}..{hi})")
+        return i
+
+    return to_real

@@ -43,15 +43,19 @@ class THFileNotFoundError(THIOError, FileNotFoundError):
     """A file to read does not exist."""
 
 
-# Indexed by the C library's TH_ERR_* kinds (THGeneral.h).
+#: The C library's error kinds, as THGeneral.h's enum numbers them (its TH_ERR_* names without
+#: the prefix); tests/test_fastpaths.py reads the header and checks this table against it.
+TH_ERR: dict[str, int] = {
+    "NONE": 0, "RUNTIME": 1, "ARG": 2, "INDEX": 3, "TYPE": 4, "MEMORY": 5, "IO": 6,
+    "NOTFOUND": 7,
+}
+
+#: The exception class of each kind, by the kind's number.
 BY_KIND: dict[int, type[THError]] = {
-    1: THError,
-    2: THValueError,
-    3: THIndexError,
-    4: THTypeError,
-    5: THMemoryError,
-    6: THIOError,
-    7: THFileNotFoundError,
+    TH_ERR[kind]: cls for kind, cls in (
+        ("RUNTIME", THError), ("ARG", THValueError), ("INDEX", THIndexError),
+        ("TYPE", THTypeError), ("MEMORY", THMemoryError), ("IO", THIOError),
+        ("NOTFOUND", THFileNotFoundError))
 }
 
 __all__ = [

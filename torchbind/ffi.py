@@ -37,12 +37,18 @@ from torchbind.errors import BY_KIND, THError
 
 
 def _preload_openblas() -> str | None:
-    """Loads the scipy-openblas32 wheel's library globally, so libTH's dependency on it resolves."""
-    try:
-        import scipy_openblas32  # type: ignore[import-untyped]
-    except ImportError:
+    """Loads the scipy-openblas32 wheel's library globally, so libTH's dependency on it resolves.
+    The wheel is found, not imported (its package imports importlib.metadata: 60 ms)."""
+    import importlib.util
+    spec = importlib.util.find_spec("scipy_openblas32")
+    if spec is None or spec.origin is None:
         return None
-    path = str(os.path.join(scipy_openblas32.get_lib_dir(), scipy_openblas32.get_library(True)))
+    lib_dir = Path(spec.origin).parent / "lib"
+    names = sorted(n for n in os.listdir(lib_dir) if n.startswith("libscipy_openblas")) if (
+        lib_dir.is_dir()) else []
+    if not names:
+        return None
+    path = str(lib_dir / names[0])
     ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
     return path
 
@@ -326,7 +332,8 @@ def _literal_format(proto: _apitable.Prototype, call: Callable[..., Any]) -> Cal
 
 # ---- the namespace of functions ------------------------------------------------------------
 
-PROTOTYPES: dict[str, _apitable.Prototype] = {p.symbol: p for p in _apitable.load()}
+#: Every prototype of the table by symbol (each parsed on first look-up).
+PROTOTYPES = _apitable.Table()
 
 
 def declare(symbol: str) -> Any | None:
@@ -344,6 +351,25 @@ def declare(symbol: str) -> Any | None:
         cfunc.argtypes.append(ctypes.c_char_p)
     cfunc.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
     return cfunc
+
+
+_raw: dict[str, Any] = {}
+
+
+def raw(symbol: str) -> Any:
+    """The library's function ``symbol`` as a separate ctypes object with plain argument types
+    from the table (a TH object is its raw address, integers unchecked): for the fast paths,
+    which check their arguments themselves and read the parked-error count after the call."""
+    fn = _raw.get(symbol)
+    if fn is None:
+        proto = PROTOTYPES[symbol]
+        fn = lib[symbol]  # a new function object: TH's own (checking) declaration stays as is
+        types = [ctypes_type(p.ctype, template=p.template) for p in proto.params]
+        fn.argtypes = [ctypes.c_void_p if isinstance(t, type) and issubclass(t, StructPointer)
+                       else getattr(t, "plain", t) for t in types]
+        fn.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
+        _raw[symbol] = fn
+    return fn
 
 
 class _Namespace:

@@ -8,14 +8,16 @@ modules (``torchbind.float_tensor`` ...) export it as ``Tensor``. Dimensions and
 from __future__ import annotations
 
 import ctypes
+import importlib
 import operator
+from types import ModuleType
 from typing import Any, ClassVar, TypeVar, cast
 
 import numpy as np
 
 from torchbind import ffi
 from torchbind._handle import Handle
-from torchbind._types import TYPES, ElementType
+from torchbind._types import TYPES, ElementType, real_converter
 from torchbind.storage import (
     _EMPTY_ADDRESS,
     STORAGE_CLASSES,
@@ -128,6 +130,35 @@ class Tensor(TensorGeometry):
     __slots__ = ()
     etype: ClassVar[ElementType]
     storage_class: ClassVar[type[Storage]]
+    _fns: ClassVar[dict[str, Any]]  # the fast paths' raw C functions and module functions
+
+    @classmethod
+    def _raw(cls, family: str) -> Any:
+        """The raw C function TH<T><family> (plain argument types, no error check: see
+        ffi.raw), kept per class."""
+        fn = cls._fns.get(family)
+        if fn is None:
+            fn = cls._fns[family] = ffi.raw(cls.etype.fn(family))
+        return fn
+
+    @classmethod
+    def _fn(cls, name: str) -> Any:
+        """The per-type module's function ``name`` (the module is imported by name on first
+        use: the modules are made from this class, not the other way round)."""
+        fn = cls._fns.get(name)
+        if fn is None:
+            module: ModuleType = importlib.import_module(f"torchbind.{cls.etype.module}")
+            fn = cls._fns[name] = getattr(module, name)
+        return fn
+
+    def _new_view(self: _TT, ptr: int) -> _TT:
+        """A tensor owning ``ptr`` (just made by a raw C call) that shares this one's owner."""
+        if ffi._pending.value or not ptr:
+            _null(self, ptr)
+        t = object.__new__(type(self))
+        t._th_ptr = ptr
+        t._owner = self._owner
+        return t
 
     # ---- construction ------------------------------------------------------------------
 
@@ -143,6 +174,19 @@ class Tensor(TensorGeometry):
         >>> F.empty(2, 3).shape
         (2, 3)
         """
+        given: tuple[Any, ...] = shape
+        if len(given) == 1 and isinstance(given[0], tuple):
+            given = given[0]
+        n = len(given)
+        if 0 < n <= 4 and all(d.__class__ is int and 0 < d < _SIZE_LIMIT for d in given):
+            # the fast path: one raw call (newWithSize<n>d); errors park, checked here
+            ptr = cls._raw(_NEW_WITH_SIZE[n])(*given)
+            if ffi._pending.value or not ptr:
+                _null(cls, ptr)
+            t = object.__new__(cls)
+            t._th_ptr = ptr
+            t._owner = None
+            return t
         dims = _shape_arg(shape)
         t = cls(cls._c("Tensor_new")())
         if 0 not in dims and dims:
@@ -163,6 +207,11 @@ class Tensor(TensorGeometry):
         40
         """
         a = _converted(array, cls.etype.dtype)
+        nd = a.ndim
+        if 0 < nd <= 4 and a.size:
+            flags = a.flags
+            if flags.c_contiguous and flags.writeable and flags.aligned:
+                return cls._from_contiguous(a, nd)
         item = a.itemsize
         if a.size == 0:
             return cls(cls._c("Tensor_new")())
@@ -182,6 +231,38 @@ class Tensor(TensorGeometry):
         strd = (ctypes.c_long * nd)(*(strides or (1,)))
         t = cls(cls._c("Tensor_new")(), owner=a)
         cls._c("Tensor_setStorageNd")(t, storage, 0, nd, sizes, strd)
+        return t
+
+    @classmethod
+    def _from_contiguous(cls: type[_TT], a: np.ndarray, nd: int) -> _TT:
+        """from_numpy's fast path (a non-empty, writeable, aligned C-contiguous array of this
+        type, 1 to 4 dimensions): a storage over its memory and a tensor over that storage, by
+        raw calls (the same steps as the general path)."""
+        shape = a.shape
+        storage = cls._raw("Storage_newWithData")(
+            ctypes.addressof(ctypes.c_char.from_buffer(cast(Any, a))), a.size)
+        if not storage:
+            _null(cls, storage)
+        # The memory is numpy's: TH must neither free nor reallocate it.
+        cls._raw("Storage_clearFlag")(storage, TH_STORAGE_FREEMEM | TH_STORAGE_RESIZABLE)
+        if nd == 1:
+            ptr = cls._raw("Tensor_newWithStorage1d")(storage, 0, shape[0], 1)
+        elif nd == 2:
+            ptr = cls._raw("Tensor_newWithStorage2d")(storage, 0, shape[0], shape[1],
+                                                      shape[1], 1)
+        else:
+            args: list[int] = []
+            stride = 1
+            for n in reversed(shape):
+                args[:0] = (n, stride)
+                stride *= n
+            ptr = cls._raw(f"Tensor_newWithStorage{nd}d")(storage, 0, *args)
+        cls._raw("Storage_free")(storage)  # the tensor holds its own reference
+        if ffi._pending.value or not ptr:
+            _null(cls, ptr)
+        t = object.__new__(cls)
+        t._th_ptr = ptr
+        t._owner = a
         return t
 
     @classmethod
@@ -362,6 +443,34 @@ class Tensor(TensorGeometry):
         >>> t[1], t[1, 2], t[:, ::2].shape
         (tensor([4, 5, 6, 7], Int), 6, (3, 2))
         """
+        ptr, cls = self._th_ptr, type(self)
+        if ptr and cls.etype.math:  # the fast paths: an int, a slice or all ints, no numpy
+            s = TensorStruct.from_address(ptr)
+            nd = s.nDimension
+            if index.__class__ is int and nd:
+                n = s.size[0]
+                i = index + n if index < 0 else index
+                if 0 <= i < n:
+                    if nd == 1:
+                        return cls._raw("Tensor_get1d")(ptr, i)
+                    return self._new_view(cls._raw("Tensor_newSelect")(ptr, 0, i))
+            elif index.__class__ is slice and nd and index.step in (None, 1):
+                start, stop, _ = index.indices(s.size[0])
+                if stop > start:
+                    return self._new_view(cls._raw("Tensor_newNarrow")(ptr, 0, start,
+                                                                       stop - start))
+            elif index.__class__ is tuple and 2 <= len(index) == nd <= 4:
+                size, at = s.size, []
+                for d, i in enumerate(index):
+                    if i.__class__ is not int:
+                        break
+                    n = size[d]
+                    i = i + n if i < 0 else i
+                    if not 0 <= i < n:
+                        break
+                    at.append(i)
+                else:
+                    return cls._raw(_GET[nd])(ptr, *at)
         full = np.asarray(self)
         part = full[index]
         if not isinstance(part, np.ndarray) or part.ndim == 0:
@@ -408,6 +517,16 @@ class Tensor(TensorGeometry):
 
     def _binary(self: _TT, other: Any, scalar_fn: str, tensor_fn: str, *,
                 out: Tensor | None = None) -> _TT:
+        cls = type(self)
+        if out is None or out is self:  # the fast paths: the module functions, no broadcast
+            if other.__class__ is float or other.__class__ is int:
+                return cast(_TT, cls._fn(scalar_fn[len("Tensor_"):])(self, other, out=out))
+            if (other.__class__ is cls and self._th_ptr and other._th_ptr
+                    and cls._raw("Tensor_isSameSizeAs")(self._th_ptr, other._th_ptr)):
+                fn = cls._fn(tensor_fn[len("Tensor_"):])
+                if tensor_fn == "Tensor_cadd":
+                    return cast(_TT, fn(self, 1.0 if cls.etype.floating else 1, other, out=out))
+                return cast(_TT, fn(self, other, out=out))
         r = cast(_TT, out) if out is not None else type(self)(self._c("Tensor_new")())
         o = self._operand(other)
         if o is None:
@@ -601,7 +720,7 @@ class Tensor(TensorGeometry):
             addr = _EMPTY_ADDRESS
         else:
             shape = tuple(s.size[:nd])
-            strides = tuple(x * item for x in s.stride[:nd])
+            strides = tuple([x * item for x in s.stride[:nd]])
             st = StorageStruct.from_address(s.storage)
             addr = st.data + s.storageOffset * item
         return {"version": 3, "shape": shape, "strides": strides,
@@ -674,8 +793,21 @@ def _tensor_class(target: Any) -> type[Tensor]:
 
 def _scalar(etype: ElementType, value: Any) -> Any:
     """A Python scalar for a `real` argument, checked as the per-type modules check it."""
-    from torchbind._generic import real_converter
     return real_converter(etype)(value)
+
+
+def _null(obj: Any, ptr: int | None) -> None:
+    """After a fast path's raw call: raises the error TH parked for this thread, if any; else
+    MemoryError if the call returned NULL (other threads' errors stay theirs)."""
+    if ffi._pending.value:
+        ffi.raise_pending(obj._th_struct)
+    if not ptr:
+        raise MemoryError(f"{obj._th_struct}: allocation failed (NULL)")
+
+
+_SIZE_LIMIT = 2**62  # sizes the fast paths take as they are (larger ones: _shape_arg checks)
+_NEW_WITH_SIZE = {n: f"Tensor_newWithSize{n}d" for n in range(1, 5)}
+_GET = {n: f"Tensor_get{n}d" for n in range(1, 5)}
 
 
 def _wrap_neg_one(etype: ElementType) -> int:
@@ -734,8 +866,8 @@ def _long_storage(dims: tuple[int, ...]) -> Storage:
     return s
 
 
-# One class per element type, stated here so that type checkers see them; _bind fills in
-# what each one is made of.
+# One class per element type, stated here so that type checkers see them; the loop below
+# fills in what each one is made of.
 class ByteTensor(Tensor):
     """A tensor of uint8 elements (THByteTensor)."""
 
@@ -791,6 +923,7 @@ for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTe
     _cls.etype = _t
     _cls.storage_class = STORAGE_CLASSES[_t.name]
     _cls._th_struct = _t.tensor_struct
-    _cls._th_free = ffi.declare(_t.fn("Tensor_free"))
+    _cls._th_free = ffi.raw(_t.fn("Tensor_free"))  # takes the address: cheap in __del__
     _cls._th_retain = ffi.declare(_t.fn("Tensor_retain"))
+    _cls._fns = {}
     TENSOR_CLASSES[_t.name] = _cls

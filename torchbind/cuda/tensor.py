@@ -93,7 +93,7 @@ class CudaStorage(CudaHandle):
         return int(self._struct().device)
 
     def fill_(self, value: Any) -> CudaStorage:
-        from torchbind._generic import real_converter
+        from torchbind._types import real_converter
         self._c("Storage_fill")(_lib.state(), self, real_converter(self.etype)(value))
         return self
 
