@@ -777,12 +777,17 @@ def test_zeros_ones(T):
             r = strided(T, np.full(dims, 9))
             th(T, op)(r, long_storage(dims))
             assert_close(r, np.full(dims, val, dt), dt)
-    for dims in ((2, 0), (0,), ()):
+    for dims in ((0,), ()):
         r = T.empty(2, 2)
         th(T, "ones")(r, long_storage(dims))
         assert is_empty(r)
+    for dims in ((2, 0, 3), (2, -1, 5)):  # C, as upstream: the sizes end at the first <= 0
+        r = T.empty()
+        th(T, "ones")(r, long_storage(dims))
+        assert r.shape == (2,) and np.asarray(r).tolist() == [1, 1]
+    assert T.ones((2, 0)).shape == (0,)  # the module function: numpy's meaning
     with pytest.raises(ValueError):
-        th(T, "zeros")(T.empty(), long_storage((2, -1)))
+        T.zeros(2, -1)
     with pytest.raises(TypeError, match="cannot be NULL"):  # refused before it reaches C
         th(T, "zeros")(T.empty(), None)
 
@@ -944,5 +949,5 @@ def test_cat_minus_two_is_the_last_dimension():
     v = D.from_numpy(np.array([1.0, 2.0]))
     th(D, "cat")(r, v, v, -2)  # 1-d inputs: their only dimension
     np.testing.assert_array_equal(np.asarray(r), [1.0, 2.0, 1.0, 2.0])
-    with pytest.raises(IndexError):
+    with pytest.raises(ValueError, match="invalid dimension"):  # upstream's arg check
         th(D, "cat")(r, v, v, -3)

@@ -203,11 +203,7 @@ def test_clamped_errors(tname):
     t = empty(tname, 4)
     before = arr(t).copy()
     with Gen(1) as g:
-        bad = [(5, 5), (5, 2), (0, 0)]
-        if tname in MAXES and tname != "Long":  # a range the type cannot hold
-            bad.append((0, MAXES[tname] + 2))
-        if tname == "Byte":
-            bad.append((-1, 3))
+        bad = [(5, 5), (5, 2), (0, 0)]  # a range the type cannot hold wraps, as upstream
         for lo, hi in bad:
             with pytest.raises(ValueError):
                 fn(tname, "clampedRandom")(t, g, lo, hi)
@@ -420,8 +416,8 @@ def test_rand_randn(tname):
         fn(tname, "randn")(r, g, long_storage((N_STATS,)))
         x = arr(r).astype(np.float64)
         assert abs(x.mean()) < 0.02 and abs(x.std() - 1) < 0.02
-        with pytest.raises(ValueError):
-            fn(tname, "rand")(r, g, long_storage((2, -3)))
+        fn(tname, "rand")(r, g, long_storage((2, -3)))  # as upstream: the sizes end at -3
+        assert arr(r).shape == (2,)
 
 
 # ---- randperm ------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
 def check_int(v: Any, lo: int, hi: int, name: str) -> int:
     """An integer argument as C will see it: TypeError for a non-integer, OverflowError out of
     [lo, hi] (the fast test in the generated functions only lets plain in-range ints by)."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+    if not isinstance(v, numbers.Integral):  # bools too: flags such as keepdim take them
         raise TypeError(f"{name} must be an integer, not {type(v).__name__}")
     i = int(v)
     if not lo <= i <= hi:
@@ -356,8 +356,11 @@ def _freed(t: Any) -> int:
 
 
 def _long_storage_arg(shape: Any) -> Any:
+    """A shape from Python as TH's size list. numpy's meaning: a shape with a 0 in it has no
+    elements (TH's list would end at the 0 and keep the sizes before it), so it becomes ()."""
     from torchbind.tensor import _long_storage, _shape_arg
-    return _long_storage(_shape_arg(tuple(shape) if not isinstance(shape, int) else (shape,)))
+    dims = _shape_arg(tuple(shape) if not isinstance(shape, int) else (shape,))
+    return _long_storage(() if 0 in dims else dims)
 
 
 def _pointer_array(tensors: Any, cls: type) -> tuple[Any, int, list[Any]]:

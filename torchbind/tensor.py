@@ -524,7 +524,7 @@ class Tensor(TensorGeometry):
             if (other.__class__ is cls and self._th_ptr and other._th_ptr
                     and cls._raw("Tensor_isSameSizeAs")(self._th_ptr, other._th_ptr)):
                 fn = cls._fn(tensor_fn[len("Tensor_"):])
-                if tensor_fn == "Tensor_cadd":
+                if tensor_fn in ("Tensor_cadd", "Tensor_csub"):  # r = self +- 1 * other
                     return cast(_TT, fn(self, 1.0 if cls.etype.floating else 1, other, out=out))
                 return cast(_TT, fn(self, other, out=out))
         r = cast(_TT, out) if out is not None else type(self)(self._c("Tensor_new")())
