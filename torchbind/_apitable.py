@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -176,15 +176,8 @@ class Table(Mapping[str, Prototype]):
         def sub(text: str) -> str:
             return text if t is None else _substitute(text, t, self.types)
 
-        proto = self._protos[symbol] = Prototype(
-            symbol=symbol,
-            restype=sub(ret_template),
-            params=tuple(Param(sub(q.ctype), q.name, sub(q.decl), q.ctype) for q in template),
-            restype_template=ret_template,
-            variadic=variadic,
-            family=row_symbol.split("<T>", 1)[1] if t else None,
-            type=t,
-        )
+        proto = self._protos[symbol] = instantiate(
+            symbol, row_symbol, t, sub, (variadic, template, ret_template))
         return proto
 
     def __contains__(self, symbol: object) -> bool:
@@ -202,6 +195,23 @@ class Table(Mapping[str, Prototype]):
 
     def __len__(self) -> int:
         return len(self._all())
+
+
+def instantiate(symbol: str, row_symbol: str, t: str | None, sub: Callable[[str], str],
+                row: tuple[bool, list[Param], str]) -> Prototype:
+    """The prototype of ``symbol``: table row ``row_symbol`` (parsed by parse_row) for element
+    type ``t`` (None for a plain row), its C types rewritten by ``sub`` (TH's or THC's
+    substitution of real, accreal, THTensor ...). TH and THC share it."""
+    variadic, template, ret_template = row
+    return Prototype(
+        symbol=symbol,
+        restype=sub(ret_template),
+        params=tuple(Param(sub(q.ctype), q.name, sub(q.decl), q.ctype) for q in template),
+        restype_template=ret_template,
+        variadic=variadic,
+        family=row_symbol.split("<T>", 1)[1] if t else None,
+        type=t,
+    )
 
 
 def load(path: Path = TH_TABLE, types: dict[str, tuple[str, str]] = TH_TYPES) -> list[Prototype]:

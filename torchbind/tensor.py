@@ -180,13 +180,7 @@ class Tensor(TensorGeometry):
         n = len(given)
         if 0 < n <= 4 and all(d.__class__ is int and 0 < d < _SIZE_LIMIT for d in given):
             # the fast path: one raw call (newWithSize<n>d); errors park, checked here
-            ptr = cls._raw(_NEW_WITH_SIZE[n])(*given)
-            if ffi._pending.value or not ptr:
-                _null(cls, ptr)
-            t = object.__new__(cls)
-            t._th_ptr = ptr
-            t._owner = None
-            return t
+            return cls._adopt(cls._raw(_NEW_WITH_SIZE[n])(*given), None)
         dims = _shape_arg(shape)
         t = cls(cls._c("Tensor_new")())
         if 0 not in dims and dims:
@@ -258,11 +252,17 @@ class Tensor(TensorGeometry):
                 stride *= n
             ptr = cls._raw(f"Tensor_newWithStorage{nd}d")(storage, 0, *args)
         cls._raw("Storage_free")(storage)  # the tensor holds its own reference
+        return cls._adopt(ptr, a)
+
+    @classmethod
+    def _adopt(cls: type[_TT], ptr: int, owner: Any) -> _TT:
+        """A tensor owning ``ptr``, just returned by a raw call (its parked error, if any, is
+        raised here), keeping ``owner`` alive."""
         if ffi._pending.value or not ptr:
             _null(cls, ptr)
         t = object.__new__(cls)
         t._th_ptr = ptr
-        t._owner = a
+        t._owner = owner
         return t
 
     @classmethod

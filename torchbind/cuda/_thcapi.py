@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a script by the build: make `torchbind` 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from torchbind import _apitable  # noqa: E402
-from torchbind._apitable import Param, Prototype, parse_row  # noqa: E402
+from torchbind._apitable import Prototype, parse_row  # noqa: E402
 
 THC_TABLE = Path(__file__).resolve().parents[1] / "thc_api.tsv"
 
@@ -115,15 +115,8 @@ def _expand(rows: list[list[str]]) -> list[Prototype]:
                 name = f"TH{cuda_name(t)}" + symbol[len("THC<T>"):]
             else:
                 name = symbol.replace("<T>", t)
-            protos.append(Prototype(
-                symbol=name,
-                restype=sub(ret_template),
-                params=tuple(Param(sub(q.ctype), q.name, sub(q.decl), q.ctype) for q in template),
-                restype_template=ret_template,
-                variadic=variadic,
-                family=symbol.split("<T>", 1)[1] if generic else None,
-                type=t,
-            ))
+            protos.append(_apitable.instantiate(name, symbol, t, sub,
+                                                (variadic, template, ret_template)))
     return protos
 
 
