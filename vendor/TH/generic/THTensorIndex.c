@@ -838,14 +838,14 @@ void THTensor_(addbmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTenso
     return;
   }
   if (r_ != t && beta != 0) THTensor_(copy)(r_, t);
-  THTensor *m1 = THTensor_(new)(), *m2 = THTensor_(new)();
+  /* the batches as views on the stack: an error in addmm leaks nothing */
+  THTensor_(View) v1, v2;
+  THTensor *m1 = THTensor_(sliceOf)(&v1, batch1, 0), *m2 = THTensor_(sliceOf)(&v2, batch2, 0);
   for (long i = 0; i < batch1->size[0]; i++) {
-    THTensor_(select)(m1, batch1, 0, i);
-    THTensor_(select)(m2, batch2, 0, i);
+    THTensor_(moveSlice)(m1, batch1, 0, i);
+    THTensor_(moveSlice)(m2, batch2, 0, i);
     THTensor_(addmm)(r_, i == 0 ? beta : 1, r_, alpha, m1, m2);
   }
-  THTensor_(free)(m1);
-  THTensor_(free)(m2);
 }
 
 /* r_[i] = beta t[i] + alpha batch1[i] batch2[i]. */
@@ -866,16 +866,16 @@ void THTensor_(baddbmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTens
     return;
   }
   if (r_ != t && beta != 0) THTensor_(copy)(r_, t);
-  THTensor *m1 = THTensor_(new)(), *m2 = THTensor_(new)(), *ri = THTensor_(new)();
+  /* the batches as views on the stack: an error in addmm leaks nothing */
+  THTensor_(View) v1, v2, vr;
+  THTensor *m1 = THTensor_(sliceOf)(&v1, batch1, 0), *m2 = THTensor_(sliceOf)(&v2, batch2, 0);
+  THTensor *ri = THTensor_(sliceOf)(&vr, r_, 0);
   for (long i = 0; i < batch1->size[0]; i++) {
-    THTensor_(select)(m1, batch1, 0, i);
-    THTensor_(select)(m2, batch2, 0, i);
-    THTensor_(select)(ri, r_, 0, i);
+    THTensor_(moveSlice)(m1, batch1, 0, i);
+    THTensor_(moveSlice)(m2, batch2, 0, i);
+    THTensor_(moveSlice)(ri, r_, 0, i);
     THTensor_(addmm)(ri, beta, ri, alpha, m1, m2);
   }
-  THTensor_(free)(m1);
-  THTensor_(free)(m2);
-  THTensor_(free)(ri);
 }
 
 #undef TH_UADD
