@@ -799,6 +799,7 @@ def test_exp_sigmoid_ulps_and_same_bits_on_every_path(T):
         view = c(T, "newSelect")(T.from_numpy(pair), 1, 0)
         rs = T.empty()
         c(T, name)(rs, view)
+        c(T, "free")(view)
         np.testing.assert_array_equal(np.asarray(rs).view(bits), np.asarray(r).view(bits))
 
 

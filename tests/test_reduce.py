@@ -399,6 +399,7 @@ def test_sort_radix_special_values(T):
             view = th(T, "newSelect")(T.from_numpy(a), 1, col)
             rt, ri = T.empty(), L.empty()
             th(T, "sort")(rt, ri, view, 0, desc)
+            th(T, "free")(view)
             order = exact_order(x, bool(desc))
             np.testing.assert_array_equal(np.asarray(ri), order)
             np.testing.assert_array_equal(np.asarray(rt).view(bits), x[order].view(bits))

@@ -45,7 +45,9 @@ def test_size_lists_end_at_the_first_size_not_positive():
     try:
         t = TH.THFloatTensor_newWithSize(size, stride)
         assert geometry(t) == ([2, 3], [3, 1])  # a negative stride: contiguous
-        TH.THFloatTensor_resize(t, long_storage([4, 0, 7]), None)
+        ends = long_storage([4, 0, 7])
+        TH.THFloatTensor_resize(t, ends, None)
+        TH.THLongStorage_free(ends)
         assert geometry(t) == ([4], [1])  # ends at the 0
         TH.THFloatTensor_free(t)
         t = TH.THFloatTensor_newWithSize4d(5, -1, -1, -1)
@@ -151,6 +153,8 @@ def test_a_handler_inside_an_entry_point_unwinds_it():
         y = lib.THFloatTensor_newWithSize1d(4)
         print(lib.THFloatTensor_dot(ctypes.c_void_p(x), ctypes.c_void_p(y)))
         print(lib.THFloatTensor_dot(ctypes.c_void_p(x), ctypes.c_void_p(x)) >= 0)
+        lib.THFloatTensor_free(ctypes.c_void_p(x))
+        lib.THFloatTensor_free(ctypes.c_void_p(y))
     """)
     assert out.returncode == 0, out
     assert out.stdout.splitlines() == [
