@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _table_rows() -> list[tuple[str, int]]:
-    """(symbol, parameter count) for every row of both API tables and the THC extensions."""
+    """(symbol, parameter count) for every row of both API tables and their extensions."""
     out = []
-    for line in _apitable.TH_TABLE.read_text().splitlines()[1:]:
+    th = _apitable.TH_TABLE
+    for line in [*th.read_text().splitlines()[1:],
+                 *_apitable.extension_table(th).read_text().splitlines()[1:]]:
         if line.strip():
             symbol, restype, params = line.split("\t")[:3]
             out.append((symbol, len(_apitable.parse_row(params, restype)[1])))

@@ -119,6 +119,12 @@ def parse_row(params: str, restype: str) -> tuple[bool, list[Param], str]:
     return variadic, template, re.sub(r"\s*\*", " *", restype.strip())
 
 
+def extension_table(path: Path) -> Path:
+    """The table of torchbind's own functions beside an upstream table (``th_ext.tsv`` beside
+    ``th_api.tsv``): same columns, rows that upstream's library lacks. A Table reads both."""
+    return path.with_name(path.name.replace("_api.tsv", "_ext.tsv"))
+
+
 class Table(Mapping[str, Prototype]):
     """A TH table as a mapping from exported symbol to prototype, in table order.
 
@@ -132,12 +138,18 @@ class Table(Mapping[str, Prototype]):
         self.path, self.types = path, types
         # row symbol (TH<T>Tensor_dot, THAlloc) -> (return, parameters, types)
         self._rows: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-        for line in path.read_text().splitlines()[1:]:
-            if line.strip():
-                symbol, restype, params, type_list = line.split("\t")[:4]
-                generic = "<T>" in symbol
-                self._rows[symbol] = (restype, params,
-                                      tuple(type_list.split(",")) if generic else ())
+        #: the rows of the extension table beside this one (torchbind's own functions)
+        self.extension_rows: frozenset[str] = frozenset()
+        ext = extension_table(path)
+        for table in (path, ext) if ext.exists() else (path,):
+            for line in table.read_text().splitlines()[1:]:
+                if line.strip():
+                    symbol, restype, params, type_list = line.split("\t")[:4]
+                    generic = "<T>" in symbol
+                    self._rows[symbol] = (restype, params,
+                                          tuple(type_list.split(",")) if generic else ())
+                    if table is ext:
+                        self.extension_rows |= {symbol}
         self._templates: dict[tuple[str, str], tuple[bool, list[Param], str]] = {}
         self._protos: dict[str, Prototype] = {}
         self._symbols: list[str] | None = None
@@ -154,6 +166,11 @@ class Table(Mapping[str, Prototype]):
                     if row is not None and t in row[2]:
                         return key, t
         return None
+
+    def is_extension(self, symbol: str) -> bool:
+        """Whether ``symbol`` comes from the extension table (upstream's library lacks it)."""
+        found = self._row(symbol)
+        return found is not None and found[0] in self.extension_rows
 
     def families(self, t: str) -> list[str]:
         """The families (``Tensor_dot`` ...) the table declares for type ``t``, in order."""

@@ -372,6 +372,12 @@ def raw(symbol: str) -> Any:
     return fn
 
 
+def raw_if_exported(symbol: str) -> Any:
+    """:func:`raw`, or None where the library does not export ``symbol`` (torchbind's own
+    functions, which an upstream libTH lacks)."""
+    return raw(symbol) if hasattr(lib, symbol) else None
+
+
 class _Namespace:
     """Attribute access to the declared functions, made on first use and kept."""
 

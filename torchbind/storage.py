@@ -39,6 +39,8 @@ class Storage(Handle):
 
     __slots__ = ()
     etype: ClassVar[ElementType]
+    # raw pin and unpin (None where the library lacks them), retain, clearFlag, setFlag, free
+    _pin_calls: ClassVar[tuple[Any, ...]]
 
     @classmethod
     def new(cls, size: int = 0) -> Storage:
@@ -110,6 +112,7 @@ def _storage_from_array(class_name: str, values: np.ndarray) -> Storage:
 
 _PIN_LOCK = threading.Lock()
 _PINS: dict[int, list[Any]] = {}  # storage address -> [exports, was resizable]
+_FLAG_AT = StorageStruct.flag.offset
 
 
 def _pin(ptr: int, cls: type[Storage]) -> None:
@@ -118,11 +121,15 @@ def _pin(ptr: int, cls: type[Storage]) -> None:
         if entry is not None:
             entry[0] += 1
             return
-        cls._th_retain(ptr)
-        st = StorageStruct.from_address(ptr)
-        resizable = bool(ord(st.flag) & TH_STORAGE_RESIZABLE)
-        if resizable:
-            getattr(ffi.TH, cls.etype.fn("Storage_clearFlag"))(ptr, TH_STORAGE_RESIZABLE)
+        pin = cls._pin_calls[0]
+        if pin is not None:  # torchbind's libTH: one call
+            resizable = bool(pin(ptr))
+        else:  # upstream's: the same steps, one by one
+            _, _, retain, clear_flag, _, _ = cls._pin_calls
+            retain(ptr)
+            flag = ctypes.c_ubyte.from_address(ptr + _FLAG_AT).value
+            resizable = bool(flag & TH_STORAGE_RESIZABLE)
+            clear_flag(ptr, TH_STORAGE_RESIZABLE)
         _PINS[ptr] = [1, resizable]
 
 
@@ -133,9 +140,14 @@ def _unpin(ptr: int, cls: type[Storage]) -> None:
         if entry[0]:
             return
         del _PINS[ptr]
-        if entry[1]:
-            getattr(ffi.TH, cls.etype.fn("Storage_setFlag"))(ptr, TH_STORAGE_RESIZABLE)
-        cls._th_free(ptr)
+        unpin = cls._pin_calls[1]
+        if unpin is not None:
+            unpin(ptr, entry[1])
+        else:
+            _, _, _, _, set_flag, free = cls._pin_calls
+            if entry[1]:
+                set_flag(ptr, TH_STORAGE_RESIZABLE)
+            free(ptr)
 
 
 def is_pinned(storage_address: int) -> bool:
@@ -146,13 +158,14 @@ def is_pinned(storage_address: int) -> bool:
 
 class _Export:
     """The base of an exported numpy array: pins a storage for as long as the array lives, and
-    keeps the exporting object (and so the memory's owner) alive."""
+    keeps the exporting object (and so the memory's owner) alive. Its __array_interface__ is
+    set once the storage is pinned."""
 
     __slots__ = ("__array_interface__", "_ptr", "_cls", "_source")
+    __array_interface__: dict[str, Any]
 
-    def __init__(self, interface: dict[str, Any], ptr: int, cls: type[Storage], source: Any):
+    def __init__(self, ptr: int, cls: type[Storage], source: Any):
         self._ptr = 0
-        self.__array_interface__ = interface
         self._source = source
         self._cls = cls
         if ptr:
@@ -169,7 +182,7 @@ def _exported(interface: Any, ptr: int, cls: type[Storage], source: Any, dtype: 
               copy: bool | None) -> np.ndarray:
     """A numpy array over ``interface()``, read only once the storage at ``ptr`` is pinned (so
     that no resize in another thread can move the memory between the read and the pin)."""
-    export = _Export({}, ptr, cls, source)
+    export = _Export(ptr, cls, source)
     export.__array_interface__ = interface()
     a = np.asarray(export)
     if dtype is not None and np.dtype(dtype) != a.dtype:
@@ -240,4 +253,7 @@ for _cls in (ByteStorage, CharStorage, ShortStorage, IntStorage, LongStorage, Fl
     _cls._th_struct = _t.storage_struct
     _cls._th_free = ffi.declare(_t.fn("Storage_free"))
     _cls._th_retain = ffi.declare(_t.fn("Storage_retain"))
+    _cls._pin_calls = (
+        ffi.raw_if_exported(_t.fn("Storage_pin")), ffi.raw_if_exported(_t.fn("Storage_unpin")),
+        *(ffi.raw(_t.fn(f"Storage_{f}")) for f in ("retain", "clearFlag", "setFlag", "free")))
     STORAGE_CLASSES[_t.name] = _cls

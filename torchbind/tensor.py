@@ -25,6 +25,7 @@ from torchbind.storage import (
     TH_STORAGE_RESIZABLE,
     Storage,
     StorageStruct,
+    _Export,
     _exported,
 )
 
@@ -131,6 +132,9 @@ class Tensor(TensorGeometry):
     etype: ClassVar[ElementType]
     storage_class: ClassVar[type[Storage]]
     _fns: ClassVar[dict[str, Any]]  # the fast paths' raw C functions and module functions
+    _foreign: ClassVar[Any]  # raw TH<T>Tensor_newWithForeignData; None where the library lacks it
+    _itemsize: ClassVar[int]  # the element's size in bytes
+    _typestr: ClassVar[str]  # numpy's name of the element type ("<f4")
 
     @classmethod
     def _raw(cls, family: str) -> Any:
@@ -200,12 +204,15 @@ class Tensor(TensorGeometry):
         >>> int(a[1, 1])
         40
         """
-        a = _converted(array, cls.etype.dtype)
+        a = array
+        if a.__class__ is not np.ndarray or a.dtype is not cls.etype.dtype:
+            a = _converted(array, cls.etype.dtype)
         nd = a.ndim
-        if 0 < nd <= 4 and a.size:
-            flags = a.flags
-            if flags.c_contiguous and flags.writeable and flags.aligned:
-                return cls._from_contiguous(a, nd)
+        if 0 < nd <= 4 and a.size and a.flags.num & _PLAIN == _PLAIN:
+            foreign = cls._foreign
+            if foreign is not None:  # one call (torchbind's libTH; upstream's lacks it)
+                return cls._adopt(foreign(_address(_byte_at(a)), nd, *(a.shape + _PAD)[:4]), a)
+            return cls._from_contiguous(a, nd)
         item = a.itemsize
         if a.size == 0:
             return cls(cls._c("Tensor_new")())
@@ -729,6 +736,20 @@ class Tensor(TensorGeometry):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """A numpy view (strides included). While it (or a DLPack capsule made from it) lives,
         the storage is pinned: a resize that would reallocate it raises instead."""
+        ptr = self._th_ptr
+        if ptr and dtype is None and not copy:  # the fast path: _exported's steps, inlined
+            s = TensorStruct.from_address(ptr)
+            nd, storage = s.nDimension, s.storage
+            if nd and storage:
+                export = _Export(storage, self.storage_class, self)  # pinned from here on
+                item = self._itemsize
+                export.__array_interface__ = {
+                    "version": 3, "shape": tuple(s.size[:nd]),
+                    "strides": tuple([x * item for x in s.stride[:nd]]),
+                    "typestr": self._typestr,
+                    "data": (StorageStruct.from_address(storage).data + s.storageOffset * item,
+                             False)}
+                return np.asarray(export)
         return _exported(self._array_interface, self._struct().storage or 0, self.storage_class,
                          self, dtype, copy)
 
@@ -804,6 +825,12 @@ def _null(obj: Any, ptr: int | None) -> None:
     if not ptr:
         raise MemoryError(f"{obj._th_struct}: allocation failed (NULL)")
 
+
+# from_numpy's fast path: an array C-contiguous, aligned and writeable (numpy's flag bits), its
+# address (ctypes reads it through the buffer protocol) and its sizes padded to four
+_PLAIN = 0x1 | 0x100 | 0x400
+_address, _byte_at = ctypes.addressof, ctypes.c_char.from_buffer
+_PAD = (1, 1, 1)
 
 _SIZE_LIMIT = 2**62  # sizes the fast paths take as they are (larger ones: _shape_arg checks)
 _NEW_WITH_SIZE = {n: f"Tensor_newWithSize{n}d" for n in range(1, 5)}
@@ -926,4 +953,6 @@ for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTe
     _cls._th_free = ffi.raw(_t.fn("Tensor_free"))  # takes the address: cheap in __del__
     _cls._th_retain = ffi.declare(_t.fn("Tensor_retain"))
     _cls._fns = {}
+    _cls._itemsize, _cls._typestr = _t.dtype.itemsize, _t.dtype.str
+    _cls._foreign = ffi.raw_if_exported(_t.fn("Tensor_newWithForeignData"))
     TENSOR_CLASSES[_t.name] = _cls

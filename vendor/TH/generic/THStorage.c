@@ -136,6 +136,27 @@ void THStorage_(free)(THStorage *storage)
   THFree(storage);
 }
 
+/* torchbind's extensions (not upstream's): an export of the memory (a numpy view, a DLPack
+ * capsule) pins its storage in one call, and its end unpins it in one. pin takes a reference and
+ * clears TH_STORAGE_RESIZABLE, so that nothing can move the memory under the export, and returns
+ * whether it was resizable; unpin restores that and drops the reference. Python counts the
+ * exports of each storage and calls them for the first and the last. */
+int THStorage_(pin)(THStorage *storage)
+{
+  THArgCheck(storage != NULL, 1, "storage is NULL");
+  THStorage_(retain)(storage);
+  int resizable = (storage->flag & TH_STORAGE_RESIZABLE) != 0;
+  THStorage_(clearFlag)(storage, TH_STORAGE_RESIZABLE);
+  return resizable;
+}
+
+void THStorage_(unpin)(THStorage *storage, int resizable)
+{
+  THArgCheck(storage != NULL, 1, "storage is NULL");
+  if (resizable) THStorage_(setFlag)(storage, TH_STORAGE_RESIZABLE);
+  THStorage_(free)(storage);
+}
+
 /* Exchanges the memory (data, size, allocator, flags) of two storages; each keeps its own
  * reference count, which belongs to its holders. Tensors stay on their storage and see the other
  * memory: refused when a storage that others hold would shrink under them, and when either

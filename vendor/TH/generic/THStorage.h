@@ -36,6 +36,9 @@ TH_API THStorage *THStorage_(newWithDataAndAllocator)(real *data, ptrdiff_t size
 
 TH_API void THStorage_(setFlag)(THStorage *storage, const char flag);
 TH_API void THStorage_(clearFlag)(THStorage *storage, const char flag);
+/* torchbind's extensions: pin the memory for an export (see THStorage.c) */
+TH_API int THStorage_(pin)(THStorage *storage);
+TH_API void THStorage_(unpin)(THStorage *storage, int resizable);
 TH_API void THStorage_(retain)(THStorage *storage);
 TH_API void THStorage_(swap)(THStorage *storage1, THStorage *storage2);
 TH_API void THStorage_(free)(THStorage *storage);

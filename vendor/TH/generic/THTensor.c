@@ -880,3 +880,28 @@ real THTensor_(get4d)(const THTensor *tensor, long x0, long x1, long x2, long x3
   long x[4] = {x0, x1, x2, x3};
   return *THTensor_(elementPtr)(tensor, 4, x);
 }
+
+/* torchbind's extension (not upstream's): a contiguous tensor of 1 to 4 dimensions over memory
+ * that TH does not own (a numpy array's, say), in one call: its storage neither frees nor
+ * reallocates `data`. Sizes past nDimension are ignored. Python's from_numpy makes its tensors
+ * here, where upstream's calls would take four (storage, flags, tensor, storage release). */
+THTensor *THTensor_(newWithForeignData)(real *data, int nDimension, long size0, long size1,
+                                        long size2, long size3)
+{
+  THArgCheck(data != NULL, 1, "data is NULL");
+  THArgCheck(nDimension >= 1 && nDimension <= 4, 2, "%d dimensions (1 to 4 expected)", nDimension);
+  long size[4] = {size0, size1, size2, size3}, stride[4];
+  ptrdiff_t n = 1;
+  for (int d = nDimension - 1; d >= 0; d--) {
+    THArgCheck(size[d] > 0, d + 3, "size %ld of dimension %d is not positive", size[d], d);
+    THArgCheck(n <= PTRDIFF_MAX / (ptrdiff_t)sizeof(real) / size[d], d + 3,
+               "%d dimensions of sizes up to %ld: too many elements", nDimension, size[d]);
+    stride[d] = n;
+    n *= size[d];
+  }
+  THStorage *storage = THStorage_(newWithData)(data, n);
+  THStorage_(clearFlag)(storage, TH_STORAGE_FREEMEM | TH_STORAGE_RESIZABLE);
+  THTensor *self = THTensor_(newWithStorageNd)(storage, 0, nDimension, size, stride);
+  THStorage_(free)(storage); /* the tensor holds its own reference */
+  return self;
+}

@@ -117,4 +117,8 @@ TH_API real THTensor_(get2d)(const THTensor *tensor, long x0, long x1);
 TH_API real THTensor_(get3d)(const THTensor *tensor, long x0, long x1, long x2);
 TH_API real THTensor_(get4d)(const THTensor *tensor, long x0, long x1, long x2, long x3);
 
+/* torchbind's extension: a contiguous tensor over memory TH neither frees nor reallocates. */
+TH_API THTensor *THTensor_(newWithForeignData)(real *data, int nDimension, long size0, long size1,
+                                               long size2, long size3);
+
 #endif
