@@ -154,7 +154,9 @@ def check(module: ModuleType | Any, layers: tuple[type, ...] | None = None) -> l
                 problems.setdefault(_label(name), []).append(name)
                 reported.add(name)
     if problems:
-        detail = "; ".join(f"{k} lacks {', '.join(v)}" for k, v in problems.items())
+        order = [label for layer in LAYERS for label, _ in groups(layer)]
+        detail = "; ".join(f"{k} lacks {', '.join(problems[k])}"
+                           for k in sorted(problems, key=order.index))
         raise SignatureError(f"{getattr(module, '__name__', module)}: {detail}")
     return [layer.__name__ for layer in layers]
 
