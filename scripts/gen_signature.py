@@ -4,7 +4,11 @@
   functions that _generic makes at import time;
 * ``torchbind/_layers.py``: the signature as typing Protocols, layered by what types can do:
   Core (every type) < Blog (the blog's dot and sumall) < Math (every math type) < Signed
-  (Short..Double) < Floating (Float, Double).
+  (Short..Double) < Floating (Float, Double). Math, Signed and Floating are composed of one
+  Protocol per concept (MathSorting, FloatingLinalg, ...): a member's concept is its C
+  function's in the plan (torchbind/th_roles.tsv), or HAND_WRITTEN_CONCEPT's for the members
+  that are no single C function; its layer is the first whose types all have it, alike;
+* ``docs/interface.md``: the interface by layer, then concept, with each member's C function.
 
     python scripts/gen_signature.py          # rewrite the files
     python scripts/gen_signature.py --check  # fail if they are out of date (the tests run this)
