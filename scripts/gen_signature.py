@@ -285,8 +285,8 @@ def layers() -> str:
                 protocols[name].append((proto, concept))
                 args = ", ".join(rename.values())
                 classes += ["", f"class {proto}(Protocol[{args}]):",
-                            f'    """{name}.{concept.capitalize()}: the {concept} members of '
-                            f'every {", ".join(types)} module."""', ""]
+                            f'    """{name}.{concept.capitalize()}: what every '
+                            f'{", ".join(types)} module has of concept {concept}."""', ""]
                 classes += _lines(decls, rename)
                 bases.append(f"{proto}[{', '.join(rename)}]")
             classes += ["", f"class {name}({', '.join(bases)}, Protocol[{params}]):",
