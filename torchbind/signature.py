@@ -1,24 +1,37 @@
-"""The signature, Backpack style: typing Protocols layered by what element types can do.
+"""The signature, Backpack style: typing Protocols, the blog's signature, then concept
+signatures composed into capability layers.
 
 Every per-type module implements the layers its type has::
 
     Core      every type          Tensor, read1dFile, from_numpy, from_tensor, empty, numel
     Blog      + the blog's core   AccReal, dot, sumall
-    Math      every math type     zeros, add, mul, addmm, fill, random, ... (all but Half)
-    Signed    Short..Double       neg, abs, ...
-    Floating  Float, Double       exp, log, sqrt, sigmoid, uniform, normal, gesv, gels, ...
+    Math      every math type     MathTypes, MathConstruction, MathPointwise, MathReduction,
+                                  MathSorting, MathIndexing, MathComparison, MathMasking,
+                                  MathRandom, MathLinalg, MathConv
+    Signed    Short..Double       SignedPointwise (neg, abs)
+    Floating  Float, Double       FloatingConstruction, FloatingPointwise, FloatingReduction,
+                                  FloatingRandom, FloatingLinalg (LAPACK)
 
-Generic code names the layer it needs, and a type checker then accepts exactly the modules that
-have it (``mypy --strict`` runs on ``examples/``)::
+Math, Signed and Floating are composed of one Protocol per concept (the concept of each
+member's C function in the plan, ``th_roles.tsv``): ``class Math(Blog, MathTypes,
+MathConstruction, ..., MathConv)``. Each concept Protocol takes the type variables it uses
+(``MathSorting[TensorT]``, ``MathReduction[TensorT, AccT, RealT]``); :data:`CONCEPTS_OF_LAYER`
+lists a layer's, :data:`CONCEPT` names each one's concept.
+
+Generic code names the layer, or just the concept, it needs, and a type checker then accepts
+exactly the modules that have it (``mypy --strict`` runs on ``examples/``)::
 
     def app(T: Blog[TensorT, AccT]) -> float:
         x = T.read1dFile("x", 10)
         return T.dot(x, x) + T.sumall(x)
 
+    def top2(T: MathSorting[TensorT], x: TensorT) -> TensorT:
+        return T.topk(x, 2, 0, 1, 1)[0]
+
     app(torchbind.float_tensor)   # fine
     app(torchbind.half_tensor)    # error: Module is not a Blog
 
-:func:`check` verifies the same at run time:
+:func:`check` verifies the same at run time, concept by concept:
 
     >>> import torchbind.int_tensor, torchbind.signature as sig
     >>> sig.check(torchbind.int_tensor)
@@ -31,7 +44,36 @@ import inspect
 from types import ModuleType
 from typing import Any
 
-from torchbind._layers import AccT, AccT_co, Blog, Core, Floating, Math, RealT, Signed, TensorT
+from torchbind._layers import (
+    CONCEPT,
+    CONCEPTS_OF_LAYER,
+    AccT,
+    AccT_co,
+    Blog,
+    Core,
+    Floating,
+    FloatingConstruction,
+    FloatingLinalg,
+    FloatingPointwise,
+    FloatingRandom,
+    FloatingReduction,
+    Math,
+    MathComparison,
+    MathConstruction,
+    MathConv,
+    MathIndexing,
+    MathLinalg,
+    MathMasking,
+    MathPointwise,
+    MathRandom,
+    MathReduction,
+    MathSorting,
+    MathTypes,
+    RealT,
+    Signed,
+    SignedPointwise,
+    TensorT,
+)
 
 #: The layers in order, each extending the one before.
 LAYERS: tuple[type, ...] = (Core, Blog, Math, Signed, Floating)
@@ -73,9 +115,29 @@ def missing(module: ModuleType | Any, layer: type) -> list[str]:
     return out
 
 
+def groups(layer: type) -> list[tuple[str, type]]:
+    """What a layer is checked and documented by: ``("Math.Sorting", MathSorting)`` ... for each
+    of its concept Protocols, or ``("Core", Core)`` for a layer that is whole."""
+    concepts = CONCEPTS_OF_LAYER.get(layer, ())
+    if not concepts:
+        return [(layer.__name__, layer)]
+    return [(f"{layer.__name__}.{CONCEPT[c].capitalize()}", c) for c in concepts]
+
+
+def _label(name: str) -> str:
+    """The concept Protocol (or whole layer) that adds a member: "Math.Sorting" for sort."""
+    for layer in LAYERS:
+        for label, group in groups(layer):
+            if name in members(group):
+                return label
+    raise KeyError(name)
+
+
 def check(module: ModuleType | Any, layers: tuple[type, ...] | None = None) -> list[str]:
     """Checks that ``module`` implements its layers (by default, those of its element type);
-    returns their names, or raises SignatureError naming every missing member."""
+    returns their names, or raises SignatureError naming every missing member by the layer's
+    concept that has it ("Math.Sorting lacks sort"; one a layer inherits, by the layer that
+    adds it: "Blog lacks dot"), each once."""
     if layers is None:
         etype = getattr(module, "ELEMENT_TYPE", None)
         if etype is None:
@@ -84,16 +146,23 @@ def check(module: ModuleType | Any, layers: tuple[type, ...] | None = None) -> l
         # the GPU modules implement the blog's signature (Core and Blog), not the CPU's layers
         gpu = getattr(module, "__name__", "").startswith("torchbind.cuda.")
         layers = (Core, Blog) if gpu else LAYERS_OF_TYPE[etype.name]
-    problems = {layer.__name__: missing(module, layer) for layer in layers}
-    problems = {k: v for k, v in problems.items() if v}
+    problems: dict[str, list[str]] = {}
+    reported: set[str] = set()
+    for layer in layers:
+        for name in missing(module, layer):
+            if name not in reported:
+                problems.setdefault(_label(name), []).append(name)
+                reported.add(name)
     if problems:
-        detail = "; ".join(f"{k} lacks {', '.join(v)}" for k, v in problems.items())
+        order = [label for layer in LAYERS for label, _ in groups(layer)]
+        detail = "; ".join(f"{k} lacks {', '.join(problems[k])}"
+                           for k in sorted(problems, key=order.index))
         raise SignatureError(f"{getattr(module, '__name__', module)}: {detail}")
     return [layer.__name__ for layer in layers]
 
 
 def describe(layer: type) -> str:
-    """One line per member of a layer, with its signature."""
+    """One line per member of a layer or concept Protocol, with its signature."""
     lines = []
     for name in members(layer):
         value = getattr(layer, name)
@@ -102,5 +171,10 @@ def describe(layer: type) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Core", "Blog", "Math", "Signed", "Floating", "LAYERS", "LAYERS_OF_TYPE", "TensorT",
-           "AccT", "AccT_co", "RealT", "SignatureError", "members", "missing", "check", "describe"]
+__all__ = ["Core", "Blog", "Math", "Signed", "Floating", "MathTypes", "MathConstruction",
+           "MathPointwise", "MathReduction", "MathSorting", "MathIndexing", "MathComparison",
+           "MathMasking", "MathRandom", "MathLinalg", "MathConv", "SignedPointwise",
+           "FloatingConstruction", "FloatingPointwise", "FloatingReduction", "FloatingRandom",
+           "FloatingLinalg", "LAYERS", "LAYERS_OF_TYPE", "CONCEPTS_OF_LAYER", "CONCEPT",
+           "TensorT", "AccT", "AccT_co", "RealT", "SignatureError", "members", "missing",
+           "groups", "check", "describe"]
