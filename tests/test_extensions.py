@@ -125,3 +125,25 @@ def test_an_upstream_library_lacks_them():
     assert ffi.raw_if_exported("THFloatTensor_newWithForeignData") is not None
     assert not hasattr(ffi.lib, "THFloatTensor_noSuchFunction")
 
+
+
+def test_an_export_of_lent_memory_keeps_the_lender_alive():
+    """np.asarray of a tensor over numpy's memory pins nothing (TH can neither free nor move
+    that memory); the view keeps the tensor, and so the array, alive."""
+    import gc
+    import weakref
+
+    cls = TENSOR_CLASSES["Double"]
+    a = np.arange(6.0)
+    lender = weakref.ref(a)
+    t = cls.from_numpy(a)
+    del a
+    v = np.asarray(t)
+    ref = weakref.ref(t)
+    del t
+    gc.collect()
+    assert ref() is not None and lender() is not None
+    np.testing.assert_array_equal(v, np.arange(6.0))
+    del v
+    gc.collect()
+    assert ref() is None and lender() is None

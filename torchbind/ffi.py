@@ -353,29 +353,39 @@ def declare(symbol: str) -> Any | None:
     return cfunc
 
 
-_raw: dict[str, Any] = {}
+_raw: dict[tuple[str, bool], Any] = {}
+_gil_lib: list[ctypes.PyDLL] = []  # the library again, its calls keeping the GIL (made once)
 
 
-def raw(symbol: str) -> Any:
+def raw(symbol: str, *, quick: bool = False) -> Any:
     """The library's function ``symbol`` as a separate ctypes object with plain argument types
     from the table (a TH object is its raw address, integers unchecked): for the fast paths,
-    which check their arguments themselves and read the parked-error count after the call."""
-    fn = _raw.get(symbol)
+    which check their arguments themselves and read the parked-error count after the call.
+
+    ``quick``: the function does constant work (makes or frees a struct, reads an element), so
+    the call keeps the GIL instead of releasing and taking it back, which costs more than such a
+    call (ctypes.PyDLL's convention). Functions whose work grows with the data must not be
+    quick: other Python threads would wait for them."""
+    key = (symbol, quick)
+    fn = _raw.get(key)
     if fn is None:
         proto = PROTOTYPES[symbol]
-        fn = lib[symbol]  # a new function object: TH's own (checking) declaration stays as is
+        if quick and not _gil_lib:
+            _gil_lib.append(ctypes.PyDLL(str(LIBRARY_PATH)))
+        # a new function object: TH's own (checking) declaration stays as is
+        fn = (_gil_lib[0] if quick else lib)[symbol]
         types = [ctypes_type(p.ctype, template=p.template) for p in proto.params]
         fn.argtypes = [ctypes.c_void_p if isinstance(t, type) and issubclass(t, StructPointer)
                        else getattr(t, "plain", t) for t in types]
         fn.restype = ctypes_type(proto.restype, result=True, template=proto.restype_template)
-        _raw[symbol] = fn
+        _raw[key] = fn
     return fn
 
 
-def raw_if_exported(symbol: str) -> Any:
+def raw_if_exported(symbol: str, *, quick: bool = False) -> Any:
     """:func:`raw`, or None where the library does not export ``symbol`` (torchbind's own
     functions, which an upstream libTH lacks)."""
-    return raw(symbol) if hasattr(lib, symbol) else None
+    return raw(symbol, quick=quick) if hasattr(lib, symbol) else None
 
 
 class _Namespace:

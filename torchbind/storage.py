@@ -254,6 +254,8 @@ for _cls in (ByteStorage, CharStorage, ShortStorage, IntStorage, LongStorage, Fl
     _cls._th_free = ffi.declare(_t.fn("Storage_free"))
     _cls._th_retain = ffi.declare(_t.fn("Storage_retain"))
     _cls._pin_calls = (
-        ffi.raw_if_exported(_t.fn("Storage_pin")), ffi.raw_if_exported(_t.fn("Storage_unpin")),
-        *(ffi.raw(_t.fn(f"Storage_{f}")) for f in ("retain", "clearFlag", "setFlag", "free")))
+        ffi.raw_if_exported(_t.fn("Storage_pin"), quick=True),
+        ffi.raw_if_exported(_t.fn("Storage_unpin"), quick=True),
+        *(ffi.raw(_t.fn(f"Storage_{f}"), quick=True)
+          for f in ("retain", "clearFlag", "setFlag", "free")))
     STORAGE_CLASSES[_t.name] = _cls

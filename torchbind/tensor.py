@@ -139,10 +139,11 @@ class Tensor(TensorGeometry):
     @classmethod
     def _raw(cls, family: str) -> Any:
         """The raw C function TH<T><family> (plain argument types, no error check: see
-        ffi.raw), kept per class."""
+        ffi.raw), kept per class. The fast paths call only constant-work functions (structs,
+        elements, views) through it: they keep the GIL (ffi.raw's ``quick``)."""
         fn = cls._fns.get(family)
         if fn is None:
-            fn = cls._fns[family] = ffi.raw(cls.etype.fn(family))
+            fn = cls._fns[family] = ffi.raw(cls.etype.fn(family), quick=True)
         return fn
 
     @classmethod
@@ -741,14 +742,16 @@ class Tensor(TensorGeometry):
             s = TensorStruct.from_address(ptr)
             nd, storage = s.nDimension, s.storage
             if nd and storage:
-                export = _Export(storage, self.storage_class, self)  # pinned from here on
+                st = StorageStruct.from_address(storage)
+                # Memory that TH neither frees nor moves, lent by this tensor's owner (from_numpy's
+                # array): the export keeps this tensor, and so the owner, alive; nothing to pin.
+                lent = not ord(st.flag) & _MOVABLE and self._owner is not None
+                export = _Export(0 if lent else storage, self.storage_class, self)  # pinned now
                 item = self._itemsize
                 export.__array_interface__ = {
                     "version": 3, "shape": tuple(s.size[:nd]),
                     "strides": tuple([x * item for x in s.stride[:nd]]),
-                    "typestr": self._typestr,
-                    "data": (StorageStruct.from_address(storage).data + s.storageOffset * item,
-                             False)}
+                    "typestr": self._typestr, "data": (st.data + s.storageOffset * item, False)}
                 return np.asarray(export)
         return _exported(self._array_interface, self._struct().storage or 0, self.storage_class,
                          self, dtype, copy)
@@ -831,6 +834,8 @@ def _null(obj: Any, ptr: int | None) -> None:
 _PLAIN = 0x1 | 0x100 | 0x400
 _address, _byte_at = ctypes.addressof, ctypes.c_char.from_buffer
 _PAD = (1, 1, 1)
+
+_MOVABLE = TH_STORAGE_FREEMEM | TH_STORAGE_RESIZABLE  # storage flags of memory that TH owns
 
 _SIZE_LIMIT = 2**62  # sizes the fast paths take as they are (larger ones: _shape_arg checks)
 _NEW_WITH_SIZE = {n: f"Tensor_newWithSize{n}d" for n in range(1, 5)}
@@ -950,9 +955,9 @@ for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTe
     _cls.etype = _t
     _cls.storage_class = STORAGE_CLASSES[_t.name]
     _cls._th_struct = _t.tensor_struct
-    _cls._th_free = ffi.raw(_t.fn("Tensor_free"))  # takes the address: cheap in __del__
+    _cls._th_free = ffi.raw(_t.fn("Tensor_free"), quick=True)  # an address: cheap in __del__
     _cls._th_retain = ffi.declare(_t.fn("Tensor_retain"))
     _cls._fns = {}
     _cls._itemsize, _cls._typestr = _t.dtype.itemsize, _t.dtype.str
-    _cls._foreign = ffi.raw_if_exported(_t.fn("Tensor_newWithForeignData"))
+    _cls._foreign = ffi.raw_if_exported(_t.fn("Tensor_newWithForeignData"), quick=True)
     TENSOR_CLASSES[_t.name] = _cls
