@@ -133,6 +133,7 @@ class Tensor(TensorGeometry):
     storage_class: ClassVar[type[Storage]]
     _fns: ClassVar[dict[str, Any]]  # the fast paths' raw C functions and module functions
     _foreign: ClassVar[Any]  # raw TH<T>Tensor_newWithForeignData; None where the library lacks it
+    _one: ClassVar[int | float]  # 1 in the element type (cadd's scale)
     _itemsize: ClassVar[int]  # the element's size in bytes
     _typestr: ClassVar[str]  # numpy's name of the element type ("<f4")
 
@@ -528,12 +529,12 @@ class Tensor(TensorGeometry):
         cls = type(self)
         if out is None or out is self:  # the fast paths: the module functions, no broadcast
             if other.__class__ is float or other.__class__ is int:
-                return cast(_TT, cls._fn(scalar_fn[len("Tensor_"):])(self, other, out=out))
-            if (other.__class__ is cls and self._th_ptr and other._th_ptr
-                    and cls._raw("Tensor_isSameSizeAs")(self._th_ptr, other._th_ptr)):
-                fn = cls._fn(tensor_fn[len("Tensor_"):])
-                if tensor_fn in ("Tensor_cadd", "Tensor_csub"):  # r = self +- 1 * other
-                    return cast(_TT, fn(self, 1.0 if cls.etype.floating else 1, other, out=out))
+                return cast(_TT, cls._fn(_FAMILY[scalar_fn])(self, other, out=out))
+            p, q = self._th_ptr, other._th_ptr if other.__class__ is cls else 0
+            if q and p and cls._raw("Tensor_isSameSizeAs")(p, q):
+                fn = cls._fn(_FAMILY[tensor_fn])
+                if tensor_fn in _SCALED:  # r = self +- 1 * other
+                    return cast(_TT, fn(self, cls._one, other, out=out))
                 return cast(_TT, fn(self, other, out=out))
         r = cast(_TT, out) if out is not None else type(self)(self._c("Tensor_new")())
         o = self._operand(other)
@@ -835,6 +836,11 @@ _PLAIN = 0x1 | 0x100 | 0x400
 _address, _byte_at = ctypes.addressof, ctypes.c_char.from_buffer
 _PAD = (1, 1, 1)
 
+# the operators' C families by their module functions' names; those that scale their operand
+_FAMILY = {f"Tensor_{n}": n for n in (
+    "add", "sub", "mul", "div", "remainder", "cadd", "csub", "cmul", "cdiv", "cremainder")}
+_SCALED = ("Tensor_cadd", "Tensor_csub")
+
 _MOVABLE = TH_STORAGE_FREEMEM | TH_STORAGE_RESIZABLE  # storage flags of memory that TH owns
 
 _SIZE_LIMIT = 2**62  # sizes the fast paths take as they are (larger ones: _shape_arg checks)
@@ -959,5 +965,6 @@ for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTe
     _cls._th_retain = ffi.declare(_t.fn("Tensor_retain"))
     _cls._fns = {}
     _cls._itemsize, _cls._typestr = _t.dtype.itemsize, _t.dtype.str
+    _cls._one = 1.0 if _t.floating else 1
     _cls._foreign = ffi.raw_if_exported(_t.fn("Tensor_newWithForeignData"), quick=True)
     TENSOR_CLASSES[_t.name] = _cls
