@@ -637,7 +637,11 @@ class Tensor(TensorGeometry):
             raise TypeError(f"cannot assign None to elements of a {self.type_name} tensor")
         if isinstance(value, Tensor):
             value = np.asarray(value)
-        np.asarray(self)[_numpy_index(index)] = _converted(value, self.etype.dtype)
+        try:
+            value = _converted(value, self.etype.dtype)
+        except (OverflowError, ValueError) as e:
+            raise type(e)(f"{self.type_name} tensor: {e}") from None
+        np.asarray(self)[_numpy_index(index)] = value
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
