@@ -105,14 +105,17 @@ def _function(etype, fn, generic: bool) -> str:
         ret = "None"
     else:
         ret = _py(etype, b.proto.restype, b.proto.restype_template, generic)
-    sig = ", ".join(args)
-    sig = f"{sig}, /" if sig else ""
+    variadic = _generic.variadic_size(b.proto, b.inputs)  # ones(2, 3), as zeros
+    sig = f"*{_generic.py_name(params[b.inputs[0]].name)}: int" if variadic else ", ".join(args)
+    sig = f"{sig}, /" if sig and not variadic else sig
     kw = []
     if b.outputs:
         kw.append(f"out: {ret} | None = None")
     if b.generator is not None:
         kw.append("generator: Any = None")
-    if kw:
+    if kw and variadic:
+        sig = f"{sig}, {', '.join(kw)}"
+    elif kw:
         sig = f"{sig}, *, {', '.join(kw)}" if sig else f"*, {', '.join(kw)}"
     self_ = "self, " if generic else ""
     return f"def {fn.__name__}({self_}{sig}) -> {ret}: ..."

@@ -91,6 +91,40 @@ def check_float(v: Any, name: str) -> float:
     return float(v)
 
 
+def variadic_size(proto: _apitable.Prototype, inputs: tuple[int, ...]) -> bool:
+    """Whether a module function's only argument is a size (``THLongStorage *``: ones, rand,
+    randn): it then takes the sizes as ``zeros`` and numpy do, ``ones(2, 3)`` or
+    ``ones((2, 3))``."""
+    return len(inputs) == 1 and " ".join(
+        proto.params[inputs[0]].ctype.replace("const ", "").split()) == "THLongStorage *"
+
+
+def check_str(v: Any, name: str, nullable: bool) -> Any:
+    """A ``const char *`` argument: a str or bytes (None only where C accepts NULL)."""
+    if v is None and nullable:
+        return v
+    if not isinstance(v, (str, bytes)):
+        raise TypeError(f"{name} must be a str, not {type(v).__name__}")
+    return v
+
+
+def _named(convert: Callable[[Any], Any], v: Any, name: str) -> Any:
+    """convert(v), its errors prefixed with the parameter's name."""
+    try:
+        return convert(v)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise type(e)(f"{name}: {e}") from None
+
+
+def _argument_error(symbol: str, error: Exception, names: dict[int, str]) -> TypeError:
+    """ctypes' ArgumentError ("argument 3: TypeError: ...") as a TypeError naming the
+    parameter as the Python signature does."""
+    m = re.match(r"argument (\d+): (.*)", str(error))
+    if m and int(m.group(1)) in names:
+        return TypeError(f"{symbol}: {names[int(m.group(1))]}: {m.group(2)}")
+    return TypeError(f"{symbol}: {error}")
+
+
 class Binding(NamedTuple):
     """How a module function maps onto its C function (its plan's positions)."""
 
@@ -114,7 +148,9 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
     import inspect  # first use of a module function, not import: inspect costs 12 ms
 
     params = proto.params
-    sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
+    sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.VAR_POSITIONAL
+                             if variadic_size(proto, p.inputs) else
+                             inspect.Parameter.POSITIONAL_ONLY)
            for i in p.inputs]
     if p.outputs:
         sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
@@ -147,7 +183,9 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
         "_symbol": proto.symbol, "_bad": _bad_tensor, "_freed": _freed, "_int": check_int,
         "_float": check_float, "_argerr": ctypes.ArgumentError, "_Gen": Generator,
         "_array": _pointer_array, "_shape": _long_storage_arg, "_shift": shift or _shift_cpu,
-        "_state": state, "_outs": _out_tuple, "_wrap": _wrap_new}
+        "_state": state, "_outs": _out_tuple, "_wrap": _wrap_new, "_str": check_str,
+        "_argument": _argument_error, "_named": _named,
+        "_names": {i + 1: py_name(params[i].name) for i in p.inputs}}
     names, body, call = [], [], [""] * len(params)
     before: list[str] = []  # lines just before the call: the shifted index copies
     shifted: list[str] = []  # their names, freed after the call
@@ -173,24 +211,30 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
             argtypes[i] = ctypes.c_void_p
         elif bare.endswith("Tensor **"):
             env[f"C{k}"] = classes[etype.name]
-            body.append(f"    {arg}, n{k}, keep{k} = _array({arg}, C{k})")
+            body.append(f"    {arg}, n{k}, keep{k} = _array({arg}, C{k}, {py_name(q.name)!r})")
             call[i] = arg
             for c, a in p.counts.items():
                 if a == i:
                     call[c] = f"n{k}"
+        elif bare == "THLongStorage *" and variadic_size(proto, p.inputs):  # f(2, 3), f((2, 3))
+            body.append(f"    {arg} = _shape({arg}[0] if len({arg}) == 1 else {arg}, "
+                        f"{py_name(q.name)!r})")
+            call[i] = f"{arg}._th_ptr"
+            argtypes[i] = ctypes.c_void_p
         elif bare == "THLongStorage *":
-            body.append(f"    {arg} = _shape({arg})")
+            body.append(f"    {arg} = _shape({arg}, {py_name(q.name)!r})")
             call[i] = f"{arg}._th_ptr"
             argtypes[i] = ctypes.c_void_p
         elif q.template.split() in (["real"], ["accreal"]):
             env[f"conv{k}"] = real_converter(etype) if q.template.strip() == "real" else (
                 _acc_converter(etype))
+            slow = f"{arg} = _named(conv{k}, {arg}, {py_name(q.name)!r})"
             if etype.floating:
-                body.append(f"    if {arg}.__class__ is not float: {arg} = conv{k}({arg})")
+                body.append(f"    if {arg}.__class__ is not float: {slow}")
             else:
                 lo, hi = _real_range(etype) if q.template.strip() == "real" else INT_RANGES["long"]
                 body.append(f"    if not ({arg}.__class__ is int and {lo} <= {arg} <= {hi}): "
-                            f"{arg} = conv{k}({arg})")
+                            f"{slow}")
             call[i] = arg
         elif bare in INT_RANGES:
             lo, hi = INT_RANGES[bare]
@@ -201,7 +245,11 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
             body.append(f"    if {arg}.__class__ is not float: "
                         f"{arg} = _float({arg}, {py_name(q.name)!r})")
             call[i] = arg
-        else:  # char, strings: ctypes converts (and refuses with ArgumentError)
+        elif bare == "char *":  # strings: str or bytes (ffi's argument type encodes a str)
+            body.append(f"    if {arg}.__class__ is not str: {arg} = _str({arg}, "
+                        f"{py_name(q.name)!r}, {p.nullable[i]})")
+            call[i] = arg
+        else:  # char: ctypes converts (and refuses with ArgumentError, named below)
             call[i] = arg
     results = []
     if len(p.outputs) > 1:
@@ -235,11 +283,14 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
     raw.restype = declared.restype
     kw = (["out=None"] if p.outputs else []) + (["generator=None"] if p.generator is not None
                                                 else [])
-    sig = ", ".join([*names, "/"] if names else []) + (", " if names and kw else "") + (
-        "*, " + ", ".join(kw) if kw else "")
+    if variadic_size(proto, p.inputs):
+        sig = ", ".join([f"*{names[0]}", *kw])
+    else:
+        sig = ", ".join([*names, "/"] if names else []) + (", " if names and kw else "") + (
+            "*, " + ", ".join(kw) if kw else "")
     body += before
     body.append(f"    try: v = _c({', '.join(call)})")
-    body.append("    except _argerr as e: raise TypeError(f'{_symbol}: {e}') from None")
+    body.append("    except _argerr as e: raise _argument(_symbol, e, _names) from None")
     if shifted:
         body.append(f"    finally: {'; '.join(shifted)}")
     body.append("    if _pending.value: _raise(_symbol)")
@@ -355,23 +406,26 @@ def _freed(t: Any) -> int:
     raise ValueError(f"{t._th_struct} has been freed")
 
 
-def _long_storage_arg(shape: Any) -> Any:
+def _long_storage_arg(shape: Any, name: str = "size") -> Any:
     """A shape from Python as TH's size list. numpy's meaning: a shape with a 0 in it has no
     elements (TH's list would end at the 0 and keep the sizes before it), so it becomes ()."""
     from torchbind.tensor import _long_storage, _shape_arg
-    dims = _shape_arg(tuple(shape) if not isinstance(shape, int) else (shape,))
+    if not isinstance(shape, (int, tuple, list)) and not hasattr(shape, "__index__"):
+        raise TypeError(f"{name} must be a tuple of integers, not {type(shape).__name__}")
+    dims = _shape_arg(tuple(shape) if not hasattr(shape, "__index__") else (shape,))
     return _long_storage(() if 0 in dims else dims)
 
 
-def _pointer_array(tensors: Any, cls: type) -> tuple[Any, int, list[Any]]:
+def _pointer_array(tensors: Any, cls: type, name: str = "tensors") -> tuple[Any, int, list[Any]]:
     """A list of tensors of class ``cls`` as a C array of their addresses, its length, and the
     tensors (the caller keeps them alive through the call)."""
-    if isinstance(tensors, Tensor):
-        raise TypeError("expected a list of tensors, got a tensor")
+    if isinstance(tensors, (Tensor, str, bytes)) or not hasattr(tensors, "__iter__"):
+        raise TypeError(f"{name} must be a list of {cls.__name__}, not {type(tensors).__name__}")
     tensors = list(tensors)
     for t in tensors:
         if not isinstance(t, cls):
-            raise TypeError(f"expected a list of {cls.__name__}, got a {type(t).__name__} in it")
+            raise TypeError(f"{name} must be a list of {cls.__name__}, got a "
+                            f"{type(t).__name__} in it")
     arr = (ctypes.c_void_p * max(len(tensors), 1))(*[t._th_ptr or _freed(t) for t in tensors])
     return arr, len(tensors), tensors
 

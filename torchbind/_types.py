@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import math
 import numbers
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -61,26 +62,44 @@ BY_DTYPE: dict[np.dtype, ElementType] = {t.dtype: t for t in TYPES.values()}
 
 
 def real_converter(etype: ElementType) -> Callable[[Any], Any]:
-    """Checks a Python scalar for a `real` parameter: integer types reject non-integers and
-    values out of range (ctypes would wrap them silently)."""
+    """Checks a Python or numpy scalar for a `real` parameter (ctypes would wrap or truncate
+    silently): integer types reject non-integers (TypeError), NaN and infinities (ValueError)
+    and values out of range (OverflowError, naming the value and the type); floating types
+    reject numbers beyond any double (OverflowError)."""
     if etype.floating:
         def to_float(v: Any) -> float:
             if not isinstance(v, numbers.Real):
                 raise TypeError(f"expected a real number, got {type(v).__name__}")
-            return float(v)
+            try:
+                return float(v)
+            except OverflowError:
+                raise OverflowError(f"{_short(v)} does not fit in {etype.name} (a C "
+                                    f"{etype.dtype})") from None
 
         return to_float
     info = np.iinfo(etype.dtype)
     lo, hi = int(info.min), int(info.max)
 
     def to_real(v: Any) -> int:
-        if not isinstance(v, numbers.Real):
+        if isinstance(v, (numbers.Integral, np.bool_)):
+            i = int(v)
+        elif isinstance(v, numbers.Real):
+            f = float(v)
+            if math.isnan(f) or math.isinf(f):
+                raise ValueError(f"cannot convert {v!r} to {etype.name} (an integer type)")
+            if not f.is_integer():
+                raise TypeError(f"{etype.name} tensors take integer scalars, got {v!r}")
+            i = int(f)
+        else:
             raise TypeError(f"expected a number, got {type(v).__name__}")
-        if not float(v).is_integer():
-            raise TypeError(f"{etype.name} tensors take integer scalars, got {v!r}")
-        i = int(v) if isinstance(v, numbers.Integral) else int(float(v))
         if not lo <= i <= hi:
-            raise OverflowError(f"{i} is out of range for {etype.name} ({lo}..{hi})")
+            raise OverflowError(f"{_short(i)} is out of range for {etype.name} ({lo}..{hi})")
         return i
 
     return to_real
+
+
+def _short(v: Any) -> str:
+    """A number for a message: huge integers abbreviated."""
+    s = repr(v)
+    return s if len(s) <= 40 else f"{s[:12]}...{s[-6:]} ({len(s)} digits)"

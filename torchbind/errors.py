@@ -23,6 +23,11 @@ class THValueError(THError, ValueError):
     """A bad argument value or shape (``THArgCheck``)."""
 
 
+class THZeroDivisionError(THValueError, ZeroDivisionError):
+    """An integer division or remainder by zero (TH reports it as a bad argument; the tensor
+    operators ``/``, ``//`` and ``%`` raise this, which is also Python's ZeroDivisionError)."""
+
+
 class THIndexError(THError, IndexError):
     """An index or dimension out of range."""
 
@@ -59,6 +64,7 @@ BY_KIND: dict[int, type[THError]] = {
 }
 
 __all__ = [
-    "THError", "THValueError", "THIndexError", "THTypeError", "THMemoryError", "THIOError",
+    "THError", "THValueError", "THZeroDivisionError", "THIndexError", "THTypeError",
+    "THMemoryError", "THIOError",
     "THFileNotFoundError",
 ]

@@ -17,7 +17,8 @@ import numpy as np
 
 from torchbind import ffi
 from torchbind._handle import Handle
-from torchbind._types import TYPES, ElementType, real_converter
+from torchbind._types import BY_DTYPE, TYPES, ElementType, real_converter
+from torchbind.errors import THValueError, THZeroDivisionError
 from torchbind.storage import (
     _EMPTY_ADDRESS,
     STORAGE_CLASSES,
@@ -126,7 +127,28 @@ class Tensor(TensorGeometry):
 
     ``numpy.asarray(t)`` shares its memory (strides included) and keeps it alive. An empty
     tensor (no elements) has shape ``(0,)``: TH has no tensors with a zero-sized dimension.
+
+    With numpy (the README's "numpy users" section says the same):
+
+    * Operators compute with TH in one element type. A Python ``int``/``float`` takes the
+      tensor's type (it must fit: OverflowError otherwise; NaN/inf into an integer type:
+      ValueError; a float with a fraction into an integer type: TypeError). A numpy scalar or
+      array takes part in numpy's promotion (``numpy.result_type``, numpy 2 rules): the result
+      is a tensor of that type, whichever side the numpy operand is on (``t + a``, ``a + t``,
+      ``np.float32(1) + t``, ``np.add(a, t)`` all agree), never a silent downcast. In-place
+      operators keep the tensor's type when numpy's ``same_kind`` rule allows the cast
+      (else TypeError, as numpy). Two tensors of different types: TypeError (``.to()``).
+    * numpy ufuncs on tensors (``np.exp(t)``, ``np.add.reduce(t)``) compute with numpy on the
+      tensor's memory and return a tensor of the result's type (bool results as Byte masks);
+      the ufuncs of the operators (add, subtract, ..., less, equal) run the operators, with
+      TH's semantics. Other numpy functions (``np.sum(t)``, ``np.concatenate``, ``np.where``)
+      see tensors as numpy views of their memory (no copy) and return numpy's own results.
+    * Indexing: Byte tensors (what comparisons return) and numpy bool arrays are boolean
+      masks (any nonzero byte counts as true); other integer tensors and arrays are 0-based
+      integer indices; both as numpy's advanced indexing (a copy; assignment writes through).
     """
+
+    __array_priority__ = 1000  # numpy defers to the tensor's operators
 
     __slots__ = ()
     etype: ClassVar[ElementType]
@@ -441,6 +463,114 @@ class Tensor(TensorGeometry):
         """TH's name of the element type ("Float", "Int" ...)."""
         return self.etype.name
 
+    # ---- numpy-like members ------------------------------------------------------------
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A copy converted to another element type, always a copy (numpy's ``astype``).
+        ``dtype`` is what numpy's astype takes (``np.float32``, ``"int64"``, ``float``: numpy's
+        meaning, so ``"float"`` is float64) or a TH type name (``"Float"``), a per-type module
+        or a Tensor class; ``bool`` gives a Byte mask (nonzero -> 1). Unlike numpy's unsafe
+        cast, values the new type cannot hold raise: OverflowError out of range, ValueError
+        for NaN/inf into an integer type (fractions truncate toward zero, as numpy).
+
+        >>> import numpy as np, torchbind.float_tensor as F
+        >>> F.from_numpy(np.array([1.5, -2.5], np.float32)).astype(np.int64)
+        tensor([ 1, -2], Long)
+        """
+        if dtype is bool or (not isinstance(dtype, (str, ModuleType)) and
+                             not (isinstance(dtype, type) and issubclass(dtype, Tensor)) and
+                             np.dtype(dtype) == np.bool_):
+            return self != 0
+        if isinstance(dtype, str) and dtype in TENSOR_CLASSES:
+            cls = TENSOR_CLASSES[dtype]
+        elif isinstance(dtype, ModuleType) or (isinstance(dtype, type) and
+                                               issubclass(dtype, Tensor)):
+            cls = _tensor_class(dtype)
+        else:
+            try:
+                dt = np.dtype(dtype)
+            except TypeError:
+                raise TypeError(f"astype: {dtype!r} is neither a numpy dtype nor a TH type"
+                                ) from None
+            etype = BY_DTYPE.get(dt)
+            if etype is None:
+                raise TypeError(f"astype: no TH tensor type holds {dt}")
+            cls = TENSOR_CLASSES[etype.name]
+        if cls is type(self):
+            return self.copy()
+        if not self.numel():
+            return cls.empty()
+        return cls.from_numpy(_converted(np.asarray(self), cls.etype.dtype))
+
+    @property
+    def T(self: _TT) -> _TT:
+        """All dimensions reversed (a view), as numpy's ``.T``; a 1-d tensor is returned as
+        it is."""
+        nd = len(self._dims())
+        t = self
+        for i in range(nd // 2):
+            t = t.transpose(i, nd - 1 - i)
+        return t
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return int(self.etype.dtype.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements (numel * itemsize; not the storage's size)."""
+        return self.numel() * self.itemsize
+
+    def _reduce(self, axis: Any, keepdims: bool, whole: str, along: str) -> Any:
+        """A reduction by TH: the whole tensor (a Python number) when ``axis`` is None, else
+        along one dimension (a tensor; a Python number for a 1-d tensor, as numpy)."""
+        if not self.etype.math:
+            raise TypeError(f"{self.type_name} tensors have no arithmetic")
+        if axis is None:
+            v = self._fn(whole)(self)
+            if not keepdims:
+                return v
+            return type(self).from_numpy(np.full((1,) * self.ndim, v, self.etype.dtype))
+        d = self._dim(axis)
+        if self.ndim == 1 and not keepdims:
+            return self._fn(whole)(self)
+        r = self._fn(along)(self, d, int(bool(keepdims)))
+        return r[0] if isinstance(r, tuple) else r
+
+    def sum(self, axis: int | None = None, keepdims: bool = False) -> Any:
+        """The sum of all elements (a Python number: int for integer types, accumulated as
+        TH's accreal) or along ``axis`` (a tensor of this type, as TH sums).
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> t = I.from_numpy(np.arange(6, dtype=np.int32).reshape(2, 3))
+        >>> t.sum(), t.sum(0).tolist(), t.sum(axis=1, keepdims=True).tolist()
+        (15, [3, 5, 7], [[3], [12]])
+        """
+        return self._reduce(axis, keepdims, "sumall", "sum")
+
+    def prod(self, axis: int | None = None, keepdims: bool = False) -> Any:
+        """The product of all elements, or along ``axis`` (as :meth:`sum`)."""
+        return self._reduce(axis, keepdims, "prodall", "prod")
+
+    def max(self, axis: int | None = None, keepdims: bool = False) -> Any:
+        """The largest element (a Python number), or the largest along ``axis`` (a tensor;
+        TH's max, without its indices). ValueError for an empty tensor."""
+        return self._reduce(axis, keepdims, "maxall", "max")
+
+    def min(self, axis: int | None = None, keepdims: bool = False) -> Any:
+        """The smallest element, or the smallest along ``axis`` (as :meth:`max`)."""
+        return self._reduce(axis, keepdims, "minall", "min")
+
+    def mean(self, axis: int | None = None, keepdims: bool = False) -> Any:
+        """The mean of all elements (a float), or along ``axis`` (a tensor). Integer tensors
+        are averaged as Double (numpy gives float64 too)."""
+        if not self.etype.floating:
+            if not self.etype.math:
+                raise TypeError(f"{self.type_name} tensors have no arithmetic")
+            return self.to("Double").mean(axis, keepdims)
+        return self._reduce(axis, keepdims, "meanall", "mean")
+
     # ---- indexing (basic numpy indexing: views of the same storage) --------------------
 
     def __getitem__(self, index: Any) -> Any:
@@ -481,7 +611,7 @@ class Tensor(TensorGeometry):
                 else:
                     return cls._raw(_GET[nd])(ptr, *at)
         full = np.asarray(self)
-        part = full[index]
+        part = full[_numpy_index(index)]
         if not isinstance(part, np.ndarray) or part.ndim == 0:
             return part.item() if isinstance(part, (np.ndarray, np.generic)) else part
         if part.size == 0:
@@ -502,10 +632,25 @@ class Tensor(TensorGeometry):
         return t
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        """Assignment through a numpy view of this tensor (numpy's broadcasting rules)."""
+        """Assignment through a numpy view of this tensor (numpy's broadcasting rules; Byte
+        tensors and bool arrays as masks). Values that an integer type cannot hold raise:
+        OverflowError out of range, ValueError for NaN or infinity.
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> t = I.from_numpy(np.arange(9, dtype=np.int32).reshape(3, 3))
+        >>> t[t > 4] = -1
+        >>> t.tolist()
+        [[0, 1, 2], [3, 4, -1], [-1, -1, -1]]
+        """
+        if value is None:
+            raise TypeError(f"cannot assign None to elements of a {self.type_name} tensor")
         if isinstance(value, Tensor):
             value = np.asarray(value)
-        np.asarray(self)[index] = value
+        try:
+            value = _converted(value, self.etype.dtype)
+        except (OverflowError, ValueError) as e:
+            raise type(e)(f"{self.type_name} tensor: {e}") from None
+        np.asarray(self)[_numpy_index(index)] = value
 
     def __iter__(self) -> Any:
         for i in range(len(self)):
@@ -524,6 +669,38 @@ class Tensor(TensorGeometry):
             return type(self).from_numpy(other)
         return None
 
+    def _numpy_operands(self, other: Any) -> tuple[Tensor, Any]:
+        """numpy's promotion for a numpy operand (scalar or array): self converted to numpy's
+        result type (self when it is already that type) and other (a numpy scalar as a Python
+        one). Other operands come back as they are."""
+        if isinstance(other, np.generic):
+            dt = np.result_type(self.etype.dtype, other)
+            other = other.item()
+        elif isinstance(other, np.ndarray):
+            dt = np.result_type(self.etype.dtype, other)
+        else:
+            return self, other
+        if dt == self.etype.dtype:
+            return self, other
+        etype = BY_DTYPE.get(dt)
+        if etype is None or not etype.math:
+            raise TypeError(f"a {self.type_name} tensor with numpy's {np.asarray(other).dtype}: "
+                            f"numpy's result type {dt} has no TH tensor with arithmetic")
+        return TENSOR_CLASSES[etype.name].from_tensor(self), other
+
+    def _into(self: _TT, out: Tensor | None, r: Tensor) -> _TT:
+        """r (computed in a promoted type) as the result: out, when given, receives it (cast
+        as numpy's in-place operators allow: the same kind of number, the same shape)."""
+        if out is None:
+            return cast(_TT, r)
+        if not np.can_cast(r.dtype, out.dtype, "same_kind"):
+            raise TypeError(f"cannot cast the {r.type_name} result into a {out.type_name} tensor "
+                            f"in place (numpy's same_kind rule); use t = t <op> x")
+        if r.shape != out.shape:
+            raise ValueError(f"in-place result of shape {out.shape} cannot hold {r.shape}")
+        out.copy_(r)
+        return cast(_TT, out)
+
     def _binary(self: _TT, other: Any, scalar_fn: str, tensor_fn: str, *,
                 out: Tensor | None = None) -> _TT:
         cls = type(self)
@@ -536,6 +713,10 @@ class Tensor(TensorGeometry):
                 if tensor_fn in _SCALED:  # r = self +- 1 * other
                     return cast(_TT, fn(self, cls._one, other, out=out))
                 return cast(_TT, fn(self, other, out=out))
+        if isinstance(other, (np.ndarray, np.generic)):  # numpy's promotion
+            a, other = self._numpy_operands(other)
+            if a is not self:
+                return self._into(out, a._binary(other, scalar_fn, tensor_fn))
         r = cast(_TT, out) if out is not None else type(self)(self._c("Tensor_new")())
         o = self._operand(other)
         if o is None:
@@ -566,14 +747,72 @@ class Tensor(TensorGeometry):
         return self._binary(other, "Tensor_mul", "Tensor_cmul")
 
     def __truediv__(self: _TT, other: Any) -> _TT:
-        """Division as TH does it: integer tensors divide with C's truncation."""
-        return self._binary(other, "Tensor_div", "Tensor_cdiv")
+        """Division as TH does it (TH's div/cdiv): integer tensors divide with C's truncation
+        toward zero, in their own type (``-7 / 2 == -3``), unlike numpy's true_divide (which
+        gives floats); ``//`` floors. Integer division by zero raises ZeroDivisionError
+        (THZeroDivisionError); floats give inf/NaN.
+
+        >>> import numpy as np, torchbind.int_tensor as I
+        >>> a = I.from_numpy(np.array([-7, 7], np.int32))
+        >>> (a / 2).tolist(), (a // 2).tolist(), (a % 2).tolist()
+        ([-3, 3], [-4, 3], [1, 1])
+        """
+        try:
+            return self._binary(other, "Tensor_div", "Tensor_cdiv")
+        except THValueError as e:
+            raise _zero_division(e) from None
 
     def __mod__(self: _TT, other: Any) -> _TT:
-        """Python's remainder (sign of the divisor), TH's remainder/cremainder."""
-        return self._binary(other, "Tensor_remainder", "Tensor_cremainder")
+        """Python's remainder (sign of the divisor), TH's remainder/cremainder: agrees with
+        ``//`` (``(a // b) * b + a % b == a`` for integer types). Integer remainder by zero
+        raises ZeroDivisionError."""
+        try:
+            return self._binary(other, "Tensor_remainder", "Tensor_cremainder")
+        except THValueError as e:
+            raise _zero_division(e) from None
+
+    def __floordiv__(self: _TT, other: Any) -> _TT:
+        """Floor division, as Python's ``//`` and numpy's floor_divide (computed by numpy on
+        the tensors' memory: TH has none): rounds toward minus infinity and agrees with ``%``.
+        Integer division by zero raises ZeroDivisionError; floats follow numpy (inf/NaN)."""
+        return self._floordiv(other, None)
+
+    def __rfloordiv__(self: _TT, other: Any) -> _TT:
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return cast(_TT, a.__rfloordiv__(other))
+        return self._left(other)._floordiv(self, None)
+
+    def __ifloordiv__(self: _TT, other: Any) -> _TT:
+        return self._floordiv(other, self)
+
+    def _floordiv(self: _TT, other: Any, out: Tensor | None) -> _TT:
+        if isinstance(other, (np.ndarray, np.generic)):
+            a, other = self._numpy_operands(other)
+            if a is not self:
+                return self._into(out, a._floordiv(other, None))
+        o = self._operand(other)
+        if o is None:
+            b: Any = _scalar(self.etype, other)
+            a = self
+        else:
+            a, o = _broadcast(self, o)
+            b = np.asarray(o)
+            if out is not None and a.shape != out.shape:
+                raise ValueError(f"in-place result of shape {out.shape} cannot hold {a.shape}")
+        if not self.etype.floating and np.any(np.asarray(b) == 0) and a.numel():
+            raise THZeroDivisionError(f"{self.type_name} tensor // 0: integer division by zero")
+        r = out if out is not None else (type(self).empty(*a._dims()) if a.numel() else
+                                         type(self).empty())
+        if a.numel():
+            with np.errstate(all="ignore"):
+                np.floor_divide(np.asarray(a), b, out=np.asarray(r), casting="unsafe")
+        return cast(_TT, r)
 
     def __pow__(self: _TT, other: Any) -> _TT:
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return cast(_TT, a ** other)
         o = self._operand(other)
         if o is None and self.etype.floating:
             r = type(self)(self._c("Tensor_new")())
@@ -591,18 +830,47 @@ class Tensor(TensorGeometry):
     __rmul__ = __mul__
 
     def __rsub__(self: _TT, other: Any) -> _TT:
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return cast(_TT, a.__rsub__(other))
         return cast(_TT, -self + other)
 
     def __rtruediv__(self: _TT, other: Any) -> _TT:
-        return self._full_like(other) / self
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return cast(_TT, a.__rtruediv__(other))
+        return self._left(other) / self
 
     def __rpow__(self: _TT, other: Any) -> _TT:
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return cast(_TT, a.__rpow__(other))
+        if isinstance(other, np.ndarray):
+            return self._left(other) ** self
         r = type(self)(self._c("Tensor_new")())
         self._c("Tensor_tpow")(r, _scalar(self.etype, other), self)
         return r
 
     def __rmod__(self: _TT, other: Any) -> _TT:
-        return self._full_like(other) % self
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return cast(_TT, a.__rmod__(other))
+        return self._left(other) % self
+
+    def __rmatmul__(self, other: Any) -> Any:
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return a.__rmatmul__(other)
+        if not isinstance(other, np.ndarray):
+            raise TypeError("@ needs two tensors (or arrays)")
+        return type(self).from_numpy(other) @ self
+
+    def _left(self: _TT, other: Any) -> _TT:
+        """The left operand of a reflected operator as a tensor of this type: an array as it
+        is (broadcast later), a scalar filled to this tensor's shape."""
+        if isinstance(other, np.ndarray):
+            return type(self).from_numpy(other)
+        return self._full_like(other)
 
     def _full_like(self: _TT, value: Any) -> _TT:
         t = type(self).empty(*self._dims()) if self._dims() else type(self).empty()
@@ -637,10 +905,16 @@ class Tensor(TensorGeometry):
         return self._binary(other, "Tensor_mul", "Tensor_cmul", out=self)
 
     def __itruediv__(self: _TT, other: Any) -> _TT:
-        return self._binary(other, "Tensor_div", "Tensor_cdiv", out=self)
+        try:
+            return self._binary(other, "Tensor_div", "Tensor_cdiv", out=self)
+        except THValueError as e:
+            raise _zero_division(e) from None
 
     def __imod__(self: _TT, other: Any) -> _TT:
-        return self._binary(other, "Tensor_remainder", "Tensor_cremainder", out=self)
+        try:
+            return self._binary(other, "Tensor_remainder", "Tensor_cremainder", out=self)
+        except THValueError as e:
+            raise _zero_division(e) from None
 
     def __matmul__(self, other: Any) -> Any:
         """Matrix products by TH's addmm / addmv / dot (beta = 0).
@@ -650,6 +924,9 @@ class Tensor(TensorGeometry):
         >>> (m @ m).tolist(), m @ D.from_numpy(np.ones(2))
         ([[7.0, 10.0], [15.0, 22.0]], tensor([3., 7.], Double))
         """
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return a @ other
         o = self._operand(other)
         if o is None:
             raise TypeError("@ needs two tensors")
@@ -671,6 +948,9 @@ class Tensor(TensorGeometry):
 
     # comparisons give Byte masks (0/1), as TH's lt/le/gt/ge/eq/ne
     def _compare(self, other: Any, op: str) -> Tensor:
+        a, other = self._numpy_operands(other)
+        if a is not self:
+            return a._compare(other, op)
         r = TENSOR_CLASSES["Byte"].empty()
         o = self._operand(other)
         if o is None:
@@ -704,6 +984,21 @@ class Tensor(TensorGeometry):
         if self.numel() != 1:
             raise ValueError("the truth value of a tensor of several elements is ambiguous")
         return bool(self.item())
+
+    def __float__(self) -> float:
+        """The value of a one-element tensor (ValueError for any other number of elements)."""
+        if self.numel() != 1:
+            raise ValueError(f"only a one-element tensor converts to float; this one has "
+                             f"{self.numel()}")
+        return float(self.item())
+
+    def __int__(self) -> int:
+        """The value of a one-element tensor, truncated as int() does (ValueError for any
+        other number of elements, and for NaN)."""
+        if self.numel() != 1:
+            raise ValueError(f"only a one-element tensor converts to int; this one has "
+                             f"{self.numel()}")
+        return int(self.item())
 
     # ---- pickling and DLPack -----------------------------------------------------------
 
@@ -761,6 +1056,46 @@ class Tensor(TensorGeometry):
         """A numpy array sharing this tensor's memory."""
         return np.asarray(self)
 
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """numpy ufuncs on tensors. The operators' ufuncs (``np.add(a, t)``, ``a + t`` with an
+        array on the left, ``np.float32(1) * t``, ``np.less(a, t)``...) run the tensor's
+        operators, so both operand orders agree; any other ufunc, method (``reduce``...) or
+        keyword (``out=``, ``where=``...) computes with numpy on the tensors' memory and
+        returns a tensor of the result's type (bool as Byte; numpy's result where no TH type
+        holds it, and numpy scalars for 0-d results). ``out=`` tensors are written through.
+
+        >>> import numpy as np, torchbind.float_tensor as F
+        >>> t = F.from_numpy(np.array([0.0, 1.0], np.float32))
+        >>> np.exp(t).type_name, (np.ones(2) + t).type_name, (np.float32(1) + t).type_name
+        ('Float', 'Double', 'Float')
+        """
+        if method == "__call__" and not kwargs:
+            ops = _UFUNC_OPERATORS.get(ufunc)
+            if ops is not None and len(inputs) == 1 and isinstance(inputs[0], Tensor):
+                return getattr(inputs[0], ops[0])()
+            if ops is not None and len(inputs) == 2:
+                x, y = (_numpy_operand(v) for v in inputs)
+                if isinstance(x, Tensor):
+                    return getattr(x, ops[0])(y)
+                if isinstance(y, Tensor):
+                    return getattr(y, ops[1])(x)
+        arrays = [np.asarray(v) if isinstance(v, Tensor) else v for v in inputs]
+        out = kwargs.get("out")
+        if out is not None:
+            kwargs["out"] = tuple(np.asarray(o) if isinstance(o, Tensor) else o for o in out)
+        result = getattr(ufunc, method)(*arrays, **kwargs)
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        if isinstance(result, tuple):
+            return tuple(_from_ufunc(r) for r in result)
+        return _from_ufunc(result)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """numpy functions (``np.sum(t)``, ``np.mean``, ``np.concatenate``, ``np.where``...)
+        see tensors as numpy views of their memory (no copy) and return numpy's own results
+        (arrays, numpy scalars): a documented conversion, not a dispatch to TH."""
+        return func(*_as_arrays(args), **_as_arrays(kwargs))
+
     def tolist(self) -> Any:
         """The elements as nested lists of Python numbers."""
         return np.asarray(self).tolist()
@@ -777,6 +1112,74 @@ class Tensor(TensorGeometry):
     def __repr__(self) -> str:
         body = np.array2string(np.asarray(self), separator=", ", prefix="tensor(")
         return f"tensor({body}, {self.etype.name})"
+
+
+def _numpy_index(index: Any) -> Any:
+    """An index for numpy: Byte tensors become bool masks (nonzero is true), other tensors
+    numpy arrays of their elements (0-based integer indices), inside tuples too."""
+    if isinstance(index, tuple):
+        return tuple(_numpy_index_part(i) for i in index)
+    return _numpy_index_part(index)
+
+
+def _numpy_index_part(i: Any) -> Any:
+    if isinstance(i, Tensor):
+        a = np.asarray(i)
+        return a != 0 if i.etype.name == "Byte" else a
+    return i
+
+
+def _zero_division(e: THValueError) -> THValueError:
+    """TH's integer "division by zero"/"remainder by zero" argument errors as Python's
+    ZeroDivisionError (still a THValueError); other errors as they are."""
+    if "by zero" in str(e):
+        return THZeroDivisionError(*e.args)
+    return e
+
+
+def _numpy_operand(v: Any) -> Any:
+    """A ufunc operand for the operators: tensors, arrays and scalars as they are, anything
+    else (lists...) as numpy would see it."""
+    if isinstance(v, (Tensor, np.ndarray, np.generic, int, float)):
+        return v
+    return np.asarray(v)
+
+
+def _from_ufunc(r: Any) -> Any:
+    """A ufunc's result: an array of a TH type as a tensor (bool as Byte), 0-d as a scalar."""
+    if isinstance(r, np.ndarray):
+        if r.ndim == 0:
+            return r[()]
+        if r.dtype == np.bool_:
+            r = r.view(np.uint8)
+        etype = BY_DTYPE.get(r.dtype)
+        if etype is not None and r.size:
+            return TENSOR_CLASSES[etype.name].from_numpy(r)
+    return r
+
+
+def _as_arrays(obj: Any) -> Any:
+    """obj with every tensor in it (lists, tuples, dicts) as a numpy view."""
+    if isinstance(obj, Tensor):
+        return np.asarray(obj)
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_as_arrays(o) for o in obj)
+    if isinstance(obj, dict):
+        return {k: _as_arrays(v) for k, v in obj.items()}
+    return obj
+
+
+_UFUNC_OPERATORS: dict[Any, tuple[str, str]] = {
+    np.add: ("__add__", "__radd__"), np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"), np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.floor_divide: ("__floordiv__", "__rfloordiv__"), np.remainder: ("__mod__", "__rmod__"),
+    np.power: ("__pow__", "__rpow__"), np.matmul: ("__matmul__", "__rmatmul__"),
+    np.less: ("__lt__", "__gt__"), np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"), np.greater_equal: ("__ge__", "__le__"),
+    np.equal: ("__eq__", "__eq__"), np.not_equal: ("__ne__", "__ne__"),
+    np.negative: ("__neg__", "__neg__"), np.positive: ("__pos__", "__pos__"),
+    np.absolute: ("__abs__", "__abs__"),
+}
 
 
 def _converted(array: Any, dtype: np.dtype) -> np.ndarray:

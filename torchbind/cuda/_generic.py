@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from torchbind import _plan
-from torchbind._generic import generate, py_name, snake
+from torchbind._generic import generate, py_name, snake, variadic_size
 from torchbind._types import TYPES
 from torchbind.cuda import _lib
 from torchbind.cuda._thcapi import cuda_name
@@ -48,7 +48,9 @@ def _make(type_name: str, family: str, classes: dict[str, Any]) -> Callable[...,
                   _lib.pending(), _lib.raise_pending, "Tensor_new", state=_lib.state,
                   shift=_shift)
     params = proto.params
-    sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.POSITIONAL_ONLY)
+    sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.VAR_POSITIONAL
+                             if variadic_size(proto, p.inputs) else
+                             inspect.Parameter.POSITIONAL_ONLY)
            for i in p.inputs]
     if p.outputs:
         sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
