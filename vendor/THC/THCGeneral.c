@@ -113,6 +113,13 @@ void *THC_hostAlloc(size_t size)
   return p;
 }
 
+void *THC_hostRealloc(void *ptr, size_t size)
+{
+  void *p = realloc(ptr, size ? size : 1);
+  if (!p) THCMemoryError("not enough host memory: tried to allocate %zu bytes", size);
+  return p;
+}
+
 static cudaError_t default_malloc(void *ctx, void **ptr, size_t size, cudaStream_t stream)
 {
   (void)ctx;

@@ -97,6 +97,7 @@ THC_EXTERNC void THC_checkTH(void) __attribute__((visibility("hidden")));
 
 /* Host and device memory that raise instead of returning NULL. */
 THC_EXTERNC void *THC_hostAlloc(size_t size) __attribute__((visibility("hidden")));
+THC_EXTERNC void *THC_hostRealloc(void *ptr, size_t size) __attribute__((visibility("hidden")));
 THC_EXTERNC void *THC_deviceAlloc(THCState *state, size_t size) __attribute__((visibility("hidden")));
 /* through a given allocator (NULL: the state's), whose malloc gets ctx */
 THC_EXTERNC void *THC_deviceAllocWith(THCState *state, THCDeviceAllocator *allocator, void *ctx,
