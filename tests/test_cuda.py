@@ -255,11 +255,21 @@ except E.THError as e:
     assert "CUDA" in str(e) and isinstance(e, RuntimeError), e
 t = THC.THCudaTensor_new(s)
 assert THC.THCudaTensor_nDimension(s, t) == 0
+from torchbind.ffi import TH
+sizes = TH.THLongStorage_newWithSize(2)
+try:  # the argument numbers count the state, as cutorch's
+    THC.THCudaTensor_newExpand(s, t, sizes)
+except ValueError as e:
+    assert "invalid argument 2: can't expand an empty tensor" in str(e), e
+else:
+    raise AssertionError("expanding an empty tensor succeeded")
+# libTH's geometry rules (one body serves both): a size <= 0 ends the dimensions, as upstream's
+THC.THCudaTensor_resize1d(s, t, -5)
+assert THC.THCudaTensor_nDimension(s, t) == 0
 for call, cls in [
-    (lambda: THC.THCudaTensor_resize1d(s, t, -5), ValueError),
     (lambda: THC.THCudaTensor_size(s, t, 3), IndexError),
     (lambda: THC.THCudaTensor_narrow(s, t, None, 0, 0, 1), IndexError),
-    (lambda: THC.THCudaDoubleTensor_newWithSize2d(s, 2, -1), ValueError),
+    (lambda: THC.THCudaTensor_newExpand(s, t, sizes), ValueError),
     (lambda: THC.THCudaLongStorage_newWithSize(s, -1), ValueError),
 ]:
     try:
@@ -278,6 +288,7 @@ if not gpu:
         else:
             raise AssertionError("allocation without a device succeeded")
 THC.THCudaTensor_free(s, t)
+TH.THLongStorage_free(sizes)
 THC.THCudaShutdown(s)
 THC.THCState_free(s)
 print("survived")

@@ -152,7 +152,8 @@ static ptrdiff_t THTensor_(extent)(int nd, const long *size, const long *stride,
 
 /* What can fail comes first: the geometry is checked and the storage grown (or made when
  * *storage is NULL; the caller then owns that new reference) before any tensor changes. */
-static int THTensor_(prepare)(THT_STATE_DECL THStorage **storage, ptrdiff_t offset, int nDimension, const long *size,
+static int THTensor_(prepare)(THT_STATE_DECL THStorage **storage, ptrdiff_t offset, int nDimension,
+                              const long *size,
                               const long *stride, long *strides)
 {
   int nd = THTensor_(countDims)(nDimension, size);
@@ -168,7 +169,8 @@ static int THTensor_(prepare)(THT_STATE_DECL THStorage **storage, ptrdiff_t offs
 
 /* Sets a prepared geometry; only the growth of the size arrays can still fail, and it comes
  * before anything else changes. */
-static void THTensor_(install)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t offset, int nd,
+static void THTensor_(install)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t offset,
+                               int nd,
                                const long *size, const long *strides)
 {
   if (nd > self->nDimension) {
@@ -176,7 +178,8 @@ static void THTensor_(install)(THT_STATE_DECL THTensor *self, THStorage *storage
     self->stride = THRealloc(self->stride, (ptrdiff_t)sizeof(long) * nd);
   }
   if (self->storage != storage) {
-    THStorage_(retain)(THT_STATE storage); /* before the free: storage may be kept alive only by self */
+    /* before the free: storage may be kept alive only by self */
+    THStorage_(retain)(THT_STATE storage);
     if (self->storage) THStorage_(free)(THT_STATE self->storage);
     self->storage = storage;
   }
@@ -249,10 +252,12 @@ THTensor *THTensor_(newWithTensor)(THT_STATE_DECL THTensor *tensor)
 /* The fixed-arity forms and newWithStorage: the dimensions end at the first size <= 0, as
  * upstream. The geometry is checked and any storage made before the tensor struct exists: a
  * failed call leaks nothing. */
-static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step, long *newSize,
+static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step,
+                                     long *newSize,
                                      long *newStride);
 
-static THTensor *THTensor_(newWithStorageNd)(THT_STATE_DECL THStorage *storage, ptrdiff_t offset, int n, long *size,
+static THTensor *THTensor_(newWithStorageNd)(THT_STATE_DECL THStorage *storage, ptrdiff_t offset,
+                                             int n, long *size,
                                              long *stride)
 {
   long strides[TH_MAX_DIM];
@@ -273,7 +278,8 @@ static void THTensor_(checkGeometry)(THLongStorage *size, THLongStorage *stride,
     THArgCheck(size->size == stride->size, arg + 1, "inconsistent size (%td) and stride (%td)",
                size->size, stride->size);
 }
-THTensor *THTensor_(newWithStorage)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset, THLongStorage *size,
+THTensor *THTensor_(newWithStorage)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                    THLongStorage *size,
                                     THLongStorage *stride)
 {
   THTensor_(checkGeometry)(size, stride, THT_ARG(3));
@@ -281,30 +287,33 @@ THTensor *THTensor_(newWithStorage)(THT_STATE_DECL THStorage *storage, ptrdiff_t
                                      size ? size->data : NULL, stride ? stride->data : NULL);
 }
 
-THTensor *THTensor_(newWithStorage1d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset, long size0,
+THTensor *THTensor_(newWithStorage1d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0,
                                       long stride0)
 {
   long size[1] = {size0}, stride[1] = {stride0};
   return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 1, size, stride);
 }
 
-THTensor *THTensor_(newWithStorage2d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset, long size0,
+THTensor *THTensor_(newWithStorage2d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0,
                                       long stride0, long size1, long stride1)
 {
   long size[2] = {size0, size1}, stride[2] = {stride0, stride1};
   return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 2, size, stride);
 }
 
-THTensor *THTensor_(newWithStorage3d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset, long size0,
-                                      long stride0, long size1, long stride1, long size2, long stride2)
+THTensor *THTensor_(newWithStorage3d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0, long stride0, long size1, long stride1,
+                                      long size2, long stride2)
 {
   long size[3] = {size0, size1, size2}, stride[3] = {stride0, stride1, stride2};
   return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 3, size, stride);
 }
 
-THTensor *THTensor_(newWithStorage4d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset, long size0,
-                                      long stride0, long size1, long stride1, long size2, long stride2,
-                                      long size3, long stride3)
+THTensor *THTensor_(newWithStorage4d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0, long stride0, long size1, long stride1,
+                                      long size2, long stride2, long size3, long stride3)
 {
   long size[4] = {size0, size1, size2, size3}, stride[4] = {stride0, stride1, stride2, stride3};
   return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 4, size, stride);
@@ -338,7 +347,8 @@ THTensor *THTensor_(newWithSize4d)(THT_STATE_DECL long size0, long size1, long s
 /* Sized, its storage allocated, before the struct exists: a clone too large leaks nothing. */
 THTensor *THTensor_(newClone)(THT_STATE_DECL THTensor *self)
 {
-  THTensor *tensor = THTensor_(newWithStorageNd)(THT_STATE NULL, 0, self->nDimension, self->size, NULL);
+  THTensor *tensor = THTensor_(newWithStorageNd)(THT_STATE NULL, 0, self->nDimension, self->size,
+                                                 NULL);
   THTensor_(copy)(THT_STATE tensor, self);
   return tensor;
 }
@@ -362,7 +372,8 @@ THTensor *THTensor_(newSelect)(THT_STATE_DECL THTensor *tensor, int dimension, l
   return self;
 }
 
-THTensor *THTensor_(newNarrow)(THT_STATE_DECL THTensor *tensor, int dimension, long firstIndex, long size)
+THTensor *THTensor_(newNarrow)(THT_STATE_DECL THTensor *tensor, int dimension, long firstIndex,
+                               long size)
 {
   THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
@@ -391,7 +402,8 @@ THTensor *THTensor_(newUnfold)(THT_STATE_DECL THTensor *tensor, int dimension, l
 {
   long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
   int nd = THTensor_(unfoldGeometry)(tensor, dimension, size, step, newSize, newStride);
-  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset, nd, newSize, newStride);
+  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset, nd, newSize,
+                                     newStride);
 }
 
 /* The size of a view: one entry may be -1 and is inferred from the element count. */
@@ -412,7 +424,8 @@ static void THTensor_(inferViewSize)(long *out, THLongStorage *size, ptrdiff_t n
     out[d] = s;
   }
   if (infer >= 0) {
-    THArgCheck(known > 0 && numel % known == 0, THT_ARG(2), "size mismatch: cannot infer a dimension");
+    THArgCheck(known > 0 && numel % known == 0, THT_ARG(2),
+               "size mismatch: cannot infer a dimension");
     out[infer] = (long)(numel / known);
     known *= out[infer];
   }
@@ -426,7 +439,8 @@ THTensor *THTensor_(newView)(THT_STATE_DECL THTensor *tensor, THLongStorage *siz
   long sizes[TH_MAX_DIM];
   THTensor_(inferViewSize)(sizes, size, THTensor_(nElement)(THT_STATE tensor));
   if (THTensor_(nElement)(THT_STATE tensor) == 0) return THTensor_(new)(THT_STATE_ONLY);
-  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset, (int)size->size, sizes,
+  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset,
+                                     (int)size->size, sizes,
                                      NULL);
 }
 
@@ -454,7 +468,8 @@ static void THTensor_(expandGeometry)(long *outSize, long *outStride, const THTe
       outSize[i] = target;
       outStride[i] = 0;
       if (target == 1)
-        THArgCheck(!__builtin_mul_overflow(outSize[i + 1], outStride[i + 1], &outStride[i]), THT_ARG(2),
+        THArgCheck(!__builtin_mul_overflow(outSize[i + 1], outStride[i + 1], &outStride[i]),
+                   THT_ARG(2),
                    "size overflows");
     }
   }
@@ -464,7 +479,8 @@ THTensor *THTensor_(newExpand)(THT_STATE_DECL THTensor *tensor, THLongStorage *s
 {
   long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
   THTensor_(expandGeometry)(sizes, strides, tensor, size);
-  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset, (int)size->size, sizes,
+  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset,
+                                     (int)size->size, sizes,
                                      strides);
 }
 
@@ -472,7 +488,8 @@ void THTensor_(expand)(THT_STATE_DECL THTensor *r, THTensor *tensor, THLongStora
 {
   long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
   THTensor_(expandGeometry)(sizes, strides, tensor, size);
-  THTensor_(setStorageNd)(THT_STATE r, tensor->storage, tensor->storageOffset, (int)size->size, sizes, strides);
+  THTensor_(setStorageNd)(THT_STATE r, tensor->storage, tensor->storageOffset, (int)size->size,
+                          sizes, strides);
 }
 
 #ifndef THT_DEVICE /* libTHC does not export expandNd */
@@ -518,7 +535,8 @@ void THTensor_(resizeNd)(THT_STATE_DECL THTensor *self, int nDimension, long *si
   THStorage *before = self->storage, *storage = before;
   nd = THTensor_(prepare)(THT_STATE &storage, self->storageOffset, nd, size, stride, strides);
   THTensor_(install)(THT_STATE self, storage, self->storageOffset, nd, size, strides);
-  if (storage != before) THStorage_(free)(THT_STATE storage); /* made by prepare: self holds it now */
+  /* made by prepare: self holds it now */
+  if (storage != before) THStorage_(free)(THT_STATE storage);
 }
 
 void THTensor_(resize)(THT_STATE_DECL THTensor *self, THLongStorage *size, THLongStorage *stride)
@@ -551,13 +569,15 @@ void THTensor_(resize3d)(THT_STATE_DECL THTensor *tensor, long size0, long size1
   THTensor_(resizeNd)(THT_STATE tensor, 3, size, NULL);
 }
 
-void THTensor_(resize4d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2, long size3)
+void THTensor_(resize4d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2,
+                         long size3)
 {
   long size[4] = {size0, size1, size2, size3};
   THTensor_(resizeNd)(THT_STATE tensor, 4, size, NULL);
 }
 
-void THTensor_(resize5d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2, long size3, long size4)
+void THTensor_(resize5d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2,
+                         long size3, long size4)
 {
   long size[5] = {size0, size1, size2, size3, size4};
   THTensor_(resizeNd)(THT_STATE tensor, 5, size, NULL);
@@ -566,11 +586,13 @@ void THTensor_(resize5d)(THT_STATE_DECL THTensor *tensor, long size0, long size1
 void THTensor_(set)(THT_STATE_DECL THTensor *self, THTensor *src)
 {
   if (self != src)
-    THTensor_(setStorageNd)(THT_STATE self, src->storage, src->storageOffset, src->nDimension, src->size,
+    THTensor_(setStorageNd)(THT_STATE self, src->storage, src->storageOffset, src->nDimension,
+                            src->size,
                             src->stride);
 }
 
-void THTensor_(setStorageNd)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
+void THTensor_(setStorageNd)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset,
                              int nDimension, long *size, long *stride)
 {
   long strides[TH_MAX_DIM];
@@ -580,7 +602,8 @@ void THTensor_(setStorageNd)(THT_STATE_DECL THTensor *self, THStorage *storage, 
   if (s != storage) THStorage_(free)(THT_STATE s); /* made by prepare: self holds it now */
 }
 
-void THTensor_(setStorage)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
+void THTensor_(setStorage)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                           ptrdiff_t storageOffset,
                            THLongStorage *size, THLongStorage *stride)
 {
   THTensor_(checkGeometry)(size, stride, THT_ARG(4));
@@ -588,34 +611,39 @@ void THTensor_(setStorage)(THT_STATE_DECL THTensor *self, THStorage *storage, pt
                           size ? size->data : NULL, stride ? stride->data : NULL);
 }
 
-static void THTensor_(setStorageFixed)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t offset, int n,
+static void THTensor_(setStorageFixed)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                                       ptrdiff_t offset, int n,
                                        long *size, long *stride)
 {
   THTensor_(setStorageNd)(THT_STATE self, storage, offset, n, size, stride);
 }
 
-void THTensor_(setStorage1d)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage1d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0)
 {
   long size[1] = {size0}, stride[1] = {stride0};
   THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 1, size, stride);
 }
 
-void THTensor_(setStorage2d)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage2d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0, long size1, long stride1)
 {
   long size[2] = {size0, size1}, stride[2] = {stride0, stride1};
   THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 2, size, stride);
 }
 
-void THTensor_(setStorage3d)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage3d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0, long size1, long stride1, long size2, long stride2)
 {
   long size[3] = {size0, size1, size2}, stride[3] = {stride0, stride1, stride2};
   THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 3, size, stride);
 }
 
-void THTensor_(setStorage4d)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage4d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0, long size1, long stride1, long size2, long stride2,
                              long size3, long stride3)
 {
@@ -625,14 +653,17 @@ void THTensor_(setStorage4d)(THT_STATE_DECL THTensor *self, THStorage *storage, 
 
 /* ---- views in place: self becomes a view of src (src NULL means self) -------------------- */
 
-void THTensor_(narrow)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension, long firstIndex, long size)
+void THTensor_(narrow)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension,
+                       long firstIndex, long size)
 {
   if (!src) src = self;
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
-  THArgCheck(firstIndex >= 0 && firstIndex < src->size[dimension], THT_ARG(4), "out of range: first index %ld",
+  THArgCheck(firstIndex >= 0 && firstIndex < src->size[dimension], THT_ARG(4),
+             "out of range: first index %ld",
              firstIndex);
-  THArgCheck(size > 0 && size <= src->size[dimension] - firstIndex, THT_ARG(5), "out of range: size %ld", size);
+  THArgCheck(size > 0 && size <= src->size[dimension] - firstIndex, THT_ARG(5),
+             "out of range: size %ld", size);
   THTensor_(set)(THT_STATE self, src);
   if (firstIndex > 0) self->storageOffset += firstIndex * self->stride[dimension];
   self->size[dimension] = size;
@@ -655,7 +686,8 @@ void THTensor_(select)(THT_STATE_DECL THTensor *self, THTensor *src, int dimensi
   self->nDimension--;
 }
 
-void THTensor_(transpose)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension1, int dimension2)
+void THTensor_(transpose)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension1,
+                          int dimension2)
 {
   if (!src) src = self;
   THIndexCheck(dimension1 >= 0 && dimension1 < src->nDimension, "dimension %d out of range",
@@ -673,7 +705,8 @@ void THTensor_(transpose)(THT_STATE_DECL THTensor *self, THTensor *src, int dime
 
 /* The geometry of unfold: a last dimension of the given size, slices of src along `dimension`,
  * `step` apart. Returns the new number of dimensions. */
-static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step, long *newSize,
+static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step,
+                                     long *newSize,
                                      long *newStride)
 {
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
@@ -694,7 +727,8 @@ static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, lo
   return nd + 1;
 }
 
-void THTensor_(unfold)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension, long size, long step)
+void THTensor_(unfold)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension, long size,
+                       long step)
 {
   if (!src) src = self;
   long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
@@ -839,11 +873,13 @@ void THTensor_(freeCopyTo)(THT_STATE_DECL THTensor *self, THTensor *dst)
 
 static real *THTensor_(elementPtr)(const THTensor *t, int n, const long *x)
 {
-  THArgCheck(t->nDimension == n, THT_ARG(1), "tensor must have %d dimension%s, not %d", n, n > 1 ? "s" : "",
+  THArgCheck(t->nDimension == n, THT_ARG(1), "tensor must have %d dimension%s, not %d", n,
+             n > 1 ? "s" : "",
              t->nDimension);
   ptrdiff_t offset = t->storageOffset;
   for (int d = 0; d < n; d++) {
-    THIndexCheck(x[d] >= 0 && x[d] < t->size[d], "index %ld out of range for dimension %d of size %ld",
+    THIndexCheck(x[d] >= 0 && x[d] < t->size[d],
+                 "index %ld out of range for dimension %d of size %ld",
                  x[d], d + TH_INDEX_BASE, t->size[d]);
     offset += x[d] * t->stride[d];
   }
@@ -868,7 +904,8 @@ void THTensor_(set3d)(THT_STATE_DECL THTensor *tensor, long x0, long x1, long x2
   THT_STORE(THTensor_(elementPtr)(tensor, 3, x), value);
 }
 
-void THTensor_(set4d)(THT_STATE_DECL THTensor *tensor, long x0, long x1, long x2, long x3, real value)
+void THTensor_(set4d)(THT_STATE_DECL THTensor *tensor, long x0, long x1, long x2, long x3,
+                      real value)
 {
   long x[4] = {x0, x1, x2, x3};
   THT_STORE(THTensor_(elementPtr)(tensor, 4, x), value);
