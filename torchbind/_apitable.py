@@ -245,8 +245,9 @@ def generate_rename(protos: list[Prototype], prefix: str = "TH", header: str = _
 def generate_exports(protos: list[Prototype], implemented: set[str], prefix: str = "TH",
                      header: str = _HEADER) -> str:
     """THExports.c (or THCExports.c, with prefix THC): each implemented public function as a
-    call of its _impl, guarded by the library's own TH_GUARDED_* (THC_GUARDED_*) macros."""
-    out = [header, f'#include "{prefix}.h"', f'#include "{prefix}Guard.h"', ""]
+    call of its _impl, guarded by THGuard.h's TH_GUARDED_* macros (each library has its own
+    guard state)."""
+    out = [header, f'#include "{prefix}.h"', '#include "THGuard.h"', ""]
     for p in protos:
         if p.variadic or p.symbol not in implemented:
             continue
@@ -254,9 +255,9 @@ def generate_exports(protos: list[Prototype], implemented: set[str], prefix: str
         out.append(p.c_declaration(p.symbol + "_impl") + ";")
         out.append(p.c_declaration() + "\n{")
         if p.restype == "void":
-            out.append(f"  {prefix}_GUARDED_VOID({call});")
+            out.append(f"  TH_GUARDED_VOID({call});")
         else:
-            out.append(f"  {prefix}_GUARDED_VALUE({p.restype}, {call});")
+            out.append(f"  TH_GUARDED_VALUE({p.restype}, {call});")
         out.append("}\n")
     return "\n".join(out)
 

@@ -68,7 +68,7 @@ THC_API void THCState_synchronize(THCState *state);
 THC_API int THCState_deviceDescription(THCState *state, int device, char *buf, size_t len);
 THC_API const char *THCState_blasName(THCState *state);
 
-/* The error hand-over, as libTH's THError_take / THErrorPendingCount (see THCGuard.h). */
+/* The error hand-over, as libTH's THError_take / THErrorPendingCount (see THGuard.h). */
 THC_EXPORT int THCError_take(char *msg, size_t len);
 THC_EXPORT volatile long THCErrorPendingCount;
 
