@@ -779,3 +779,30 @@ def test_handles_free_exactly_once():
     x.free()  # a second free does nothing
     with pytest.raises(ValueError, match="freed"):
         x.numel()
+
+
+def test_cpu_and_cuda_share_their_pieces() -> None:
+    """CPU and CUDA share instead of mirroring (issue 13): one namespace class and one error
+    channel (ffi's), one build entry point (_apitable._main), one module-function maker
+    (_generic.generate + describe), one guard header and one body for tensor geometry."""
+    import inspect
+
+    from torchbind import _apitable, _generic
+    from torchbind.cuda import _generic as cuda_generic
+    from torchbind.cuda import _lib
+
+    assert type(_lib.THC) is ffi.Namespace and type(ffi.TH) is ffi.Namespace
+    own = [n for n, v in vars(_lib).items()
+           if inspect.isclass(v) and v.__module__ == _lib.__name__]
+    assert not [n for n in own if "Namespace" in n], own
+    assert "create_string_buffer" not in inspect.getsource(_lib)  # errors: ffi.error_channel
+    assert "def _main" not in inspect.getsource(_thcapi)
+    assert isinstance(_thcapi.GENERATOR, _apitable.Generator)
+    maker = inspect.getsource(cuda_generic._make)
+    assert "describe(" in maker and "inspect.Parameter" not in maker
+    assert _generic.describe is cuda_generic.describe
+    assert not (ROOT / "vendor/THC/THCGuard.h").exists()
+    body = (ROOT / "vendor/THC/generic/THCTensor.c").read_text()
+    assert '#include "generic/THTensor.c"' in body and "resizeNd" not in body
+    cmake = (ROOT / "CMakeLists.txt").read_text()
+    assert cmake.count("add_custom_command(") == 2 and "th_api_library(THC" in cmake
