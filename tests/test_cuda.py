@@ -255,11 +255,21 @@ except E.THError as e:
     assert "CUDA" in str(e) and isinstance(e, RuntimeError), e
 t = THC.THCudaTensor_new(s)
 assert THC.THCudaTensor_nDimension(s, t) == 0
+from torchbind.ffi import TH
+sizes = TH.THLongStorage_newWithSize(2)
+try:  # the argument numbers count the state, as cutorch's
+    THC.THCudaTensor_newExpand(s, t, sizes)
+except ValueError as e:
+    assert "invalid argument 2: can't expand an empty tensor" in str(e), e
+else:
+    raise AssertionError("expanding an empty tensor succeeded")
+# libTH's geometry rules (one body serves both): a size <= 0 ends the dimensions, as upstream's
+THC.THCudaTensor_resize1d(s, t, -5)
+assert THC.THCudaTensor_nDimension(s, t) == 0
 for call, cls in [
-    (lambda: THC.THCudaTensor_resize1d(s, t, -5), ValueError),
     (lambda: THC.THCudaTensor_size(s, t, 3), IndexError),
     (lambda: THC.THCudaTensor_narrow(s, t, None, 0, 0, 1), IndexError),
-    (lambda: THC.THCudaDoubleTensor_newWithSize2d(s, 2, -1), ValueError),
+    (lambda: THC.THCudaTensor_newExpand(s, t, sizes), ValueError),
     (lambda: THC.THCudaLongStorage_newWithSize(s, -1), ValueError),
 ]:
     try:
@@ -278,6 +288,7 @@ if not gpu:
         else:
             raise AssertionError("allocation without a device succeeded")
 THC.THCudaTensor_free(s, t)
+TH.THLongStorage_free(sizes)
 THC.THCudaShutdown(s)
 THC.THCState_free(s)
 print("survived")
@@ -768,3 +779,30 @@ def test_handles_free_exactly_once():
     x.free()  # a second free does nothing
     with pytest.raises(ValueError, match="freed"):
         x.numel()
+
+
+def test_cpu_and_cuda_share_their_pieces() -> None:
+    """CPU and CUDA share instead of mirroring (issue 13): one namespace class and one error
+    channel (ffi's), one build entry point (_apitable._main), one module-function maker
+    (_generic.generate + describe), one guard header and one body for tensor geometry."""
+    import inspect
+
+    from torchbind import _apitable, _generic
+    from torchbind.cuda import _generic as cuda_generic
+    from torchbind.cuda import _lib
+
+    assert type(_lib.THC) is ffi.Namespace and type(ffi.TH) is ffi.Namespace
+    own = [n for n, v in vars(_lib).items()
+           if inspect.isclass(v) and v.__module__ == _lib.__name__]
+    assert not [n for n in own if "Namespace" in n], own
+    assert "create_string_buffer" not in inspect.getsource(_lib)  # errors: ffi.error_channel
+    assert "def _main" not in inspect.getsource(_thcapi)
+    assert isinstance(_thcapi.GENERATOR, _apitable.Generator)
+    maker = inspect.getsource(cuda_generic._make)
+    assert "describe(" in maker and "inspect.Parameter" not in maker
+    assert _generic.describe is cuda_generic.describe
+    assert not (ROOT / "vendor/THC/THCGuard.h").exists()
+    body = (ROOT / "vendor/THC/generic/THCTensor.c").read_text()
+    assert '#include "generic/THTensor.c"' in body and "resizeNd" not in body
+    cmake = (ROOT / "CMakeLists.txt").read_text()
+    assert cmake.count("add_custom_command(") == 2 and "th_api_library(THC" in cmake

@@ -145,8 +145,16 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
                   TENSOR_CLASSES, ffi._pending, ffi.raise_pending, "Tensor_new")
     if not ffi.CAPTURES_ERRORS and name in _PRECHECKS:
         fn = _prechecked(fn, _PRECHECKS[name], etype)
+    return describe(fn, p, snake(name), "TH's")
+
+
+def describe(fn: Callable[..., Any], p: _plan.Plan, name: str,
+             library: str) -> Callable[..., Any]:
+    """Gives a module function made by :func:`generate` (CPU or CUDA) its name, signature,
+    binding (``__th__``) and docstring, all from its plan."""
     import inspect  # first use of a module function, not import: inspect costs 12 ms
 
+    proto = p.proto
     params = proto.params
     sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.VAR_POSITIONAL
                              if variadic_size(proto, p.inputs) else
@@ -159,8 +167,8 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
     fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
     # what the stub generator (scripts/gen_signature.py) needs to type the function
     fn.__th__ = Binding(proto, p.inputs, p.outputs, p.generator)  # type: ignore[attr-defined]
-    fn.__name__ = fn.__qualname__ = snake(name)
-    fn.__doc__ = f"{snake(name)}: TH's `{proto.c_declaration()}`" + (
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"{name}: {library} `{proto.c_declaration()}`" + (
         "; returns the result tensor(s) (or writes into out=)." if p.outputs else
         " (changes its tensor in place)." if proto.restype == "void" else ".")
     return fn

@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
@@ -264,21 +264,33 @@ def _ctypes_type(ctype: str, *, result: bool = False, template: str = "",
 
 # ---- errors --------------------------------------------------------------------------------
 
+def error_channel(library: ctypes.CDLL, prefix: str) -> tuple[Any, Callable[[str], None]]:
+    """A library's parked errors (libTH: prefix TH, libTHC: THC): its parked-error count
+    ``<prefix>ErrorPendingCount`` (a ctypes long, read after every call) and the function that
+    raises the error it parked for this thread, if any (through ``<prefix>Error_take``)."""
+    pending = ctypes.c_long.in_dll(library, f"{prefix}ErrorPendingCount")
+    take = library[f"{prefix}Error_take"]
+    take.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    take.restype = ctypes.c_int
+
+    def raise_pending(where: str) -> None:
+        """Raises the error the library parked for this thread, if any."""
+        buf = ctypes.create_string_buffer(2048)
+        kind = take(buf, len(buf))
+        if kind:
+            raise BY_KIND.get(kind, THError)(f"{where}: {buf.value.decode(errors='replace')}")
+
+    return pending, raise_pending
+
+
+def _nothing_parked(where: str) -> None:
+    """An upstream library parks nothing (its errors exit the process)."""
+
+
 if CAPTURES_ERRORS:
-    _pending = ctypes.c_long.in_dll(lib, "THErrorPendingCount")
-    _take = lib.THError_take
-    _take.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
-    _take.restype = ctypes.c_int
+    _pending, raise_pending = error_channel(lib, "TH")
 else:
-    _pending = ctypes.c_long(0)
-
-
-def raise_pending(where: str) -> None:
-    """Raises the error TH parked for this thread, if any (checked after every call)."""
-    buf = ctypes.create_string_buffer(2048)
-    kind = _take(buf, len(buf))
-    if kind:
-        raise BY_KIND.get(kind, THError)(f"{where}: {buf.value.decode(errors='replace')}")
+    _pending, raise_pending = ctypes.c_long(0), _nothing_parked
 
 
 def checked_call(symbol: str, cfunc: Any, pending: Any, raise_parked: Callable[[str], None],
@@ -388,30 +400,39 @@ def raw_if_exported(symbol: str, *, quick: bool = False) -> Any:
     return raw(symbol, quick=quick) if hasattr(lib, symbol) else None
 
 
-class _Namespace:
-    """Attribute access to the declared functions, made on first use and kept."""
+class Namespace:
+    """Attribute access to one library's functions by their C names (libTH's ``TH``, libTHC's
+    ``torchbind.cuda._lib.THC``), each declared from its table on first use and kept: ``table``
+    names what is known (for the error), ``declare`` gives the ctypes function or None when the
+    library lacks it, ``wrap`` makes the checked Python callable, ``exported`` lists the rest."""
+
+    def __init__(self, table: Container[str], table_name: str, library_path: Path,
+                 declare: Callable[[str], Any | None], wrap: Callable[[str, Any], Any],
+                 exported: Callable[[], list[str]]) -> None:
+        self._table, self._table_name, self._path = table, table_name, library_path
+        self._declare, self._wrap, self._exported = declare, wrap, exported
 
     def __getattr__(self, symbol: str) -> Callable[..., Any]:
-        if symbol not in PROTOTYPES:
-            raise AttributeError(f"{symbol} is not in the TH API table")
-        cfunc = declare(symbol)
+        if symbol not in self._table:
+            raise AttributeError(f"{symbol} is not in {self._table_name}")
+        cfunc = self._declare(symbol)
         if cfunc is None:
-            raise AttributeError(f"{symbol} is not exported by {LIBRARY_PATH}")
-        fn = _wrap(symbol, cfunc)
+            raise AttributeError(f"{symbol} is not exported by {self._path}")
+        fn: Callable[..., Any] = self._wrap(symbol, cfunc)
         setattr(self, symbol, fn)
         return fn
 
     def __dir__(self) -> list[str]:
-        return sorted(s for s in PROTOTYPES if hasattr(lib, s))
-
-
-#: Every function of the TH API, by its C name.
-TH = _Namespace()
+        return sorted(self._exported())
 
 
 def exported() -> list[str]:
     """The table's symbols that the loaded library exports."""
     return [s for s in PROTOTYPES if hasattr(lib, s)]
+
+
+#: Every function of the TH API, by its C name.
+TH = Namespace(PROTOTYPES, "the TH API table", LIBRARY_PATH, declare, _wrap, exported)
 
 
 def extension(name: str, restype: Any, argtypes: list[Any]) -> Any | None:

@@ -19,22 +19,23 @@ A module cannot be imported where CUDA is not usable: ImportError says why.
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from torchbind import _plan
-from torchbind._generic import generate, py_name, snake, variadic_size
+from torchbind._generic import describe, generate, snake
 from torchbind._types import TYPES
 from torchbind.cuda import _lib
 from torchbind.cuda._thcapi import cuda_name
 
 
 def _make(type_name: str, family: str, classes: dict[str, Any]) -> Callable[..., Any] | None:
-    """The module function for libTHC's THC<T><family>, from its plan (the CPU modules'
-    generator: one implementation for both)."""
+    """The module function for libTHC's THC<T><family>: the CPU modules' maker
+    (:func:`torchbind._generic.generate` and :func:`~torchbind._generic.describe`, reading the
+    same plan), with the device's differences as its parameters: libTHC's functions and errors,
+    the process-wide state, and the index shift done on the device."""
     name = family[len("Tensor_"):]
     symbol = f"TH{cuda_name(type_name)}{family}"
     proto = _lib.PROTOTYPES.get(symbol)
@@ -43,23 +44,10 @@ def _make(type_name: str, family: str, classes: dict[str, Any]) -> Callable[...,
     p = _plan.plan(proto)
     if not p.module_function:
         return None
-    declared = _lib.declare(symbol)
-    fn = generate(p, TYPES[type_name], snake(name), _lib.library()[symbol], declared, classes,
-                  _lib.pending(), _lib.raise_pending, "Tensor_new", state=_lib.state,
+    fn = generate(p, TYPES[type_name], snake(name), _lib.library()[symbol], _lib.declare(symbol),
+                  classes, _lib.pending(), _lib.raise_pending, "Tensor_new", state=_lib.state,
                   shift=_shift)
-    params = proto.params
-    sig = [inspect.Parameter(py_name(params[i].name), inspect.Parameter.VAR_POSITIONAL
-                             if variadic_size(proto, p.inputs) else
-                             inspect.Parameter.POSITIONAL_ONLY)
-           for i in p.inputs]
-    if p.outputs:
-        sig.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
-    fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
-    fn.__name__ = fn.__qualname__ = snake(name)
-    fn.__doc__ = f"{snake(name)}: libTHC's `{proto.c_declaration()}`" + (
-        "; returns the result tensor(s) (or writes into out=)." if p.outputs else
-        " (changes its tensor in place)." if proto.restype == "void" else ".")
-    return fn
+    return describe(fn, p, snake(name), "libTHC's")
 
 
 def _shift(t: Any, k: int) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 from torchbind import _plan, ffi
 from torchbind._apitable import Prototype
 from torchbind.cuda import _thcapi
-from torchbind.errors import BY_KIND, THError
+from torchbind.errors import THError
 
 LIBRARY_PATH = Path(os.environ.get("TORCHBIND_THC_LIBRARY") or
                     ffi.LIBRARY_PATH.with_name("libTHC.so"))
@@ -63,15 +63,12 @@ def library() -> ctypes.CDLL:
 # ---- errors --------------------------------------------------------------------------------
 
 _pending: Any = ctypes.c_long(0)
-_take: Any = None
+_raise_pending: Callable[[str], None] = ffi._nothing_parked
 
 
 def _setup_errors(lib: ctypes.CDLL) -> None:
-    global _pending, _take
-    _pending = ctypes.c_long.in_dll(lib, "THCErrorPendingCount")
-    _take = lib.THCError_take
-    _take.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
-    _take.restype = ctypes.c_int
+    global _pending, _raise_pending
+    _pending, _raise_pending = ffi.error_channel(lib, "THC")
 
 
 def pending() -> Any:
@@ -81,11 +78,8 @@ def pending() -> Any:
 
 
 def raise_pending(where: str) -> None:
-    """Raises the error libTHC parked for this thread, if any."""
-    buf = ctypes.create_string_buffer(2048)
-    kind = _take(buf, len(buf))
-    if kind:
-        raise BY_KIND.get(kind, THError)(f"{where}: {buf.value.decode(errors='replace')}")
+    """Raises the error libTHC parked for this thread, if any (ffi.error_channel's)."""
+    _raise_pending(where)
 
 
 # ---- declarations ----------------------------------------------------------------------------
@@ -135,31 +129,15 @@ def _wrap(symbol: str, cfunc: Any) -> Callable[..., Any]:
                             PROTOTYPES[symbol].c_declaration())
 
 
-class _Namespace:
-    """Attribute access to libTHC's functions, declared on first use."""
-
-    def __getattr__(self, symbol: str) -> Callable[..., Any]:
-        if symbol not in PROTOTYPES:
-            raise AttributeError(f"{symbol} is not in the THC API table (for the built types)")
-        cfunc = declare(symbol)
-        if cfunc is None:
-            raise AttributeError(f"{symbol} is not exported by {LIBRARY_PATH}")
-        fn = _wrap(symbol, cfunc)
-        setattr(self, symbol, fn)
-        return fn
-
-    def __dir__(self) -> list[str]:
-        return sorted(exported())
-
-
-#: Every function of libTHC, by its C name (the state first, as in C).
-THC = _Namespace()
-
-
 def exported() -> list[str]:
     """The table's (and the extensions') symbols that libTHC exports."""
     lib = library()
     return [s for s in PROTOTYPES if hasattr(lib, s)]
+
+
+#: Every function of libTHC, by its C name (the state first, as in C): ffi's namespace class.
+THC = ffi.Namespace(PROTOTYPES, "the THC API table (for the built types)", LIBRARY_PATH, declare,
+                    _wrap, exported)
 
 
 def raw(symbol: str) -> Any:

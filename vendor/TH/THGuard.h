@@ -1,5 +1,9 @@
-/* THGuard: how a public entry point turns a TH error into a parked error and a return.
- * Private to the library: used by THGeneral.c and the generated THExports.c. */
+/* THGuard: how a public entry point turns an error into a parked error and a return.
+ * Private to each library that includes it: libTH (THGeneral.c and the generated THExports.c)
+ * and libTHC (THCGeneral.c and THCExports.c). The state is hidden, so each library defines its own
+ * THErrorState_tls and its entry points land on their own library's: libTHC cannot unwind to
+ * libTH's landing, so a TH error inside a call libTHC makes into libTH is parked by libTH's guard
+ * and THC_checkTH moves it over. */
 #ifndef TH_GUARD_H
 #define TH_GUARD_H
 

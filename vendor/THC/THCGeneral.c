@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "THC.h"
-#include "THCGuard.h"
+#include "THGuard.h" /* libTH's header; the state it declares is libTHC's own (hidden) */
 #ifdef THC_HAVE_CUBLAS
 #include <cublas_v2.h>
 #endif
@@ -28,14 +28,14 @@ struct THCState {
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
-_Thread_local THCErrorState THCErrorState_tls;
+_Thread_local THErrorState THErrorState_tls;
 volatile long THCErrorPendingCount = 0;
 
 /* Parks the message for THCError_take and unwinds to the entry point (never exits: every public
  * function is a guarded wrapper, so there always is one). */
 static void __attribute__((noreturn)) raise_error(int kind, const char *msg)
 {
-  THCErrorState *st = &THCErrorState_tls;
+  THErrorState *st = &THErrorState_tls;
   if (!st->landing) {
     fprintf(stderr, "THC error outside any entry point: %s\n", msg);
     abort();
@@ -57,7 +57,7 @@ static void format_message(char *buf, size_t len, const char *file, int line, co
 
 void _THCErrorKind(int kind, const char *file, int line, const char *fmt, ...)
 {
-  char msg[THC_ERROR_MSG_LEN];
+  char msg[TH_ERROR_MSG_LEN];
   va_list args;
   va_start(args, fmt);
   format_message(msg, sizeof msg, file, line, fmt, args);
@@ -68,7 +68,7 @@ void _THCErrorKind(int kind, const char *file, int line, const char *fmt, ...)
 void _THCArgCheck(const char *file, int line, int condition, int argNumber, const char *fmt, ...)
 {
   if (condition) return;
-  char msg[THC_ERROR_MSG_LEN], full[THC_ERROR_MSG_LEN];
+  char msg[TH_ERROR_MSG_LEN], full[TH_ERROR_MSG_LEN];
   va_list args;
   va_start(args, fmt);
   format_message(msg, sizeof msg, file, line, fmt, args);
@@ -88,14 +88,14 @@ void _THCudaCheck(cudaError_t err, const char *file, int line, const char *what)
 void THC_checkTH(void)
 {
   if (!THErrorPendingCount) return;
-  char msg[THC_ERROR_MSG_LEN];
+  char msg[TH_ERROR_MSG_LEN];
   int kind = THError_take(msg, sizeof msg);
   if (kind) raise_error(kind, msg);
 }
 
 int THCError_take(char *msg, size_t len)
 {
-  THCErrorState *st = &THCErrorState_tls;
+  THErrorState *st = &THErrorState_tls;
   int kind = st->kind;
   if (kind == TH_ERR_NONE) return 0;
   if (msg && len) snprintf(msg, len, "%s", st->msg);
@@ -109,6 +109,13 @@ int THCError_take(char *msg, size_t len)
 void *THC_hostAlloc(size_t size)
 {
   void *p = malloc(size ? size : 1);
+  if (!p) THCMemoryError("not enough host memory: tried to allocate %zu bytes", size);
+  return p;
+}
+
+void *THC_hostRealloc(void *ptr, size_t size)
+{
+  void *p = realloc(ptr, size ? size : 1);
   if (!p) THCMemoryError("not enough host memory: tried to allocate %zu bytes", size);
   return p;
 }

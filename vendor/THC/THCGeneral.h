@@ -68,7 +68,7 @@ THC_API void THCState_synchronize(THCState *state);
 THC_API int THCState_deviceDescription(THCState *state, int device, char *buf, size_t len);
 THC_API const char *THCState_blasName(THCState *state);
 
-/* The error hand-over, as libTH's THError_take / THErrorPendingCount (see THCGuard.h). */
+/* The error hand-over, as libTH's THError_take / THErrorPendingCount (see THGuard.h). */
 THC_EXPORT int THCError_take(char *msg, size_t len);
 THC_EXPORT volatile long THCErrorPendingCount;
 
@@ -97,6 +97,7 @@ THC_EXTERNC void THC_checkTH(void) __attribute__((visibility("hidden")));
 
 /* Host and device memory that raise instead of returning NULL. */
 THC_EXTERNC void *THC_hostAlloc(size_t size) __attribute__((visibility("hidden")));
+THC_EXTERNC void *THC_hostRealloc(void *ptr, size_t size) __attribute__((visibility("hidden")));
 THC_EXTERNC void *THC_deviceAlloc(THCState *state, size_t size) __attribute__((visibility("hidden")));
 /* through a given allocator (NULL: the state's), whose malloc gets ctx */
 THC_EXTERNC void *THC_deviceAllocWith(THCState *state, THCDeviceAllocator *allocator, void *ctx,

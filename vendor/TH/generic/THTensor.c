@@ -1,68 +1,82 @@
-/* generic/THTensor.c: construction, geometry and views of tensors. */
-#ifndef TH_GENERIC_FILE
-#error "include through THTensor.c"
+/* generic/THTensor.c: construction, geometry and views of tensors, for libTH and libTHC alike.
+ *
+ * libTHC's device tensors have TH's layout and rules, so this one body serves both: THTensor.c
+ * includes it per CPU type with the hooks below set for TH (no state), THC's generic/THCTensor.c
+ * per device type with THTensor/THStorage/THArgCheck... renamed to its own and the hooks set for
+ * THC (THCTensor.c). The hooks:
+ *   THT_STATE_DECL / THT_STATE_ONLY_DECL  the state parameter ("" / "void" for TH)
+ *   THT_STATE / THT_STATE_ONLY            the state argument ("" for TH)
+ *   THT_ARG(n)                            argument n's number as errors report it (THC: n + 1)
+ *   THT_AFTER_TH_CALL()                   after a call into libTH (THC moves its error over)
+ *   THT_LOAD(p) / THT_STORE(p, v)         one element's read / write (THC: through the device)
+ *   THT_DEVICE                            defined for THC: leaves out what only libTH exports */
+#if !defined(TH_GENERIC_FILE) && !defined(THT_DEVICE)
+#error "include through THTensor.c (or THC's generic/THCTensor.c)"
 #endif
 
 /* ---- accessors ------------------------------------------------------------------------- */
 
-THStorage *THTensor_(storage)(const THTensor *self)
+THStorage *THTensor_(storage)(THT_STATE_DECL const THTensor *self)
 {
   return self->storage;
 }
 
-ptrdiff_t THTensor_(storageOffset)(const THTensor *self)
+ptrdiff_t THTensor_(storageOffset)(THT_STATE_DECL const THTensor *self)
 {
   return self->storageOffset;
 }
 
-int THTensor_(nDimension)(const THTensor *self)
+int THTensor_(nDimension)(THT_STATE_DECL const THTensor *self)
 {
   return self->nDimension;
 }
 
-long THTensor_(size)(const THTensor *self, int dim)
+long THTensor_(size)(THT_STATE_DECL const THTensor *self, int dim)
 {
   THIndexCheck(dim >= 0 && dim < self->nDimension, "dimension %d out of range of %dD tensor",
                dim + TH_INDEX_BASE, self->nDimension);
   return self->size[dim];
 }
 
-long THTensor_(stride)(const THTensor *self, int dim)
+long THTensor_(stride)(THT_STATE_DECL const THTensor *self, int dim)
 {
   THIndexCheck(dim >= 0 && dim < self->nDimension, "dimension %d out of range of %dD tensor",
                dim + TH_INDEX_BASE, self->nDimension);
   return self->stride[dim];
 }
 
-THLongStorage *THTensor_(newSizeOf)(THTensor *self)
+THLongStorage *THTensor_(newSizeOf)(THT_STATE_DECL THTensor *self)
 {
   THLongStorage *size = THLongStorage_newWithSize(self->nDimension);
+  THT_AFTER_TH_CALL();
   if (self->nDimension) memcpy(size->data, self->size, sizeof(long) * (size_t)self->nDimension);
   return size;
 }
 
-THLongStorage *THTensor_(newStrideOf)(THTensor *self)
+THLongStorage *THTensor_(newStrideOf)(THT_STATE_DECL THTensor *self)
 {
   THLongStorage *stride = THLongStorage_newWithSize(self->nDimension);
+  THT_AFTER_TH_CALL();
   if (self->nDimension) memcpy(stride->data, self->stride, sizeof(long) * (size_t)self->nDimension);
   return stride;
 }
 
-real *THTensor_(data)(const THTensor *self)
+real *THTensor_(data)(THT_STATE_DECL const THTensor *self)
 {
   return self->storage ? self->storage->data + self->storageOffset : NULL;
 }
 
-void THTensor_(setFlag)(THTensor *self, const char flag)
+void THTensor_(setFlag)(THT_STATE_DECL THTensor *self, const char flag)
 {
   self->flag |= flag;
 }
 
-void THTensor_(clearFlag)(THTensor *self, const char flag)
+void THTensor_(clearFlag)(THT_STATE_DECL THTensor *self, const char flag)
 {
   self->flag &= (char)~flag;
 }
 
+#ifndef THT_DEVICE /* libTHC has its own sizeDesc text and no desc */
 THDescBuff THTensor_(sizeDesc)(const THTensor *tensor)
 {
   return _THSizeDesc(tensor->size, tensor->nDimension);
@@ -81,6 +95,7 @@ THDescBuff THTensor_(desc)(const THTensor *tensor)
   if (n >= L) snprintf(buf.str + L - 4, 4, "...");
   return buf;
 }
+#endif
 
 /* ---- construction ---------------------------------------------------------------------- */
 
@@ -104,7 +119,7 @@ static int THTensor_(countDims)(int nDimension, const long *size)
 {
   int nd = 0;
   while (nd < nDimension && nd <= TH_MAX_DIM && size[nd] > 0) nd++;
-  THArgCheck(nd <= TH_MAX_DIM, 2, "too many dimensions (more than %d)", TH_MAX_DIM);
+  THArgCheck(nd <= TH_MAX_DIM, THT_ARG(2), "too many dimensions (more than %d)", TH_MAX_DIM);
   return nd;
 }
 
@@ -114,7 +129,7 @@ static int THTensor_(countDims)(int nDimension, const long *size)
 static ptrdiff_t THTensor_(extent)(int nd, const long *size, const long *stride, ptrdiff_t offset,
                                    long *strides)
 {
-  THArgCheck(offset >= 0, 3, "negative storage offset %td", offset);
+  THArgCheck(offset >= 0, THT_ARG(3), "negative storage offset %td", offset);
   ptrdiff_t total = 1;
   for (int d = nd - 1; d >= 0; d--) {
     ptrdiff_t step;
@@ -123,37 +138,39 @@ static ptrdiff_t THTensor_(extent)(int nd, const long *size, const long *stride,
     else if (d == nd - 1)
       strides[d] = 1;
     else
-      THArgCheck(!__builtin_mul_overflow(size[d + 1], strides[d + 1], &strides[d]), 2,
+      THArgCheck(!__builtin_mul_overflow(size[d + 1], strides[d + 1], &strides[d]), THT_ARG(2),
                  "size overflows");
     THArgCheck(!__builtin_mul_overflow(size[d] - 1, strides[d], &step) &&
                    !__builtin_add_overflow(total, step, &total),
-               2, "size %ld overflows", size[d]);
+               THT_ARG(2), "size %ld overflows", size[d]);
   }
   if (nd == 0) return 0;
-  THArgCheck(!__builtin_add_overflow(total, offset, &total), 3,
+  THArgCheck(!__builtin_add_overflow(total, offset, &total), THT_ARG(3),
              "storage offset %td overflows with the tensor's extent", offset);
   return total;
 }
 
 /* What can fail comes first: the geometry is checked and the storage grown (or made when
  * *storage is NULL; the caller then owns that new reference) before any tensor changes. */
-static int THTensor_(prepare)(THStorage **storage, ptrdiff_t offset, int nDimension, const long *size,
+static int THTensor_(prepare)(THT_STATE_DECL THStorage **storage, ptrdiff_t offset, int nDimension,
+                              const long *size,
                               const long *stride, long *strides)
 {
   int nd = THTensor_(countDims)(nDimension, size);
   ptrdiff_t needed = THTensor_(extent)(nd, size, stride, offset, strides);
   if (nd > 0) {
     if (!*storage)
-      *storage = THStorage_(newWithSize)(needed);
+      *storage = THStorage_(newWithSize)(THT_STATE needed);
     else if (needed > (*storage)->size)
-      THStorage_(resize)(*storage, needed);
+      THStorage_(resize)(THT_STATE *storage, needed);
   }
   return nd;
 }
 
 /* Sets a prepared geometry; only the growth of the size arrays can still fail, and it comes
  * before anything else changes. */
-static void THTensor_(install)(THTensor *self, THStorage *storage, ptrdiff_t offset, int nd,
+static void THTensor_(install)(THT_STATE_DECL THTensor *self, THStorage *storage, ptrdiff_t offset,
+                               int nd,
                                const long *size, const long *strides)
 {
   if (nd > self->nDimension) {
@@ -161,8 +178,9 @@ static void THTensor_(install)(THTensor *self, THStorage *storage, ptrdiff_t off
     self->stride = THRealloc(self->stride, (ptrdiff_t)sizeof(long) * nd);
   }
   if (self->storage != storage) {
-    THStorage_(retain)(storage); /* before the free: storage may be kept alive only by self */
-    if (self->storage) THStorage_(free)(self->storage);
+    /* before the free: storage may be kept alive only by self */
+    THStorage_(retain)(THT_STATE storage);
+    if (self->storage) THStorage_(free)(THT_STATE self->storage);
     self->storage = storage;
   }
   self->storageOffset = offset;
@@ -219,33 +237,35 @@ int THTensor_(mayOverlap)(const THTensor *a, const THTensor *b)
   return alo < bhi && blo < ahi;
 }
 
-THTensor *THTensor_(new)(void)
+THTensor *THTensor_(new)(THT_STATE_ONLY_DECL)
 {
   return THTensor_(alloc)();
 }
 
-THTensor *THTensor_(newWithTensor)(THTensor *tensor)
+THTensor *THTensor_(newWithTensor)(THT_STATE_DECL THTensor *tensor)
 {
   THTensor *self = THTensor_(alloc)();
-  THTensor_(set)(self, tensor);
+  THTensor_(set)(THT_STATE self, tensor);
   return self;
 }
 
 /* The fixed-arity forms and newWithStorage: the dimensions end at the first size <= 0, as
  * upstream. The geometry is checked and any storage made before the tensor struct exists: a
  * failed call leaks nothing. */
-static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step, long *newSize,
+static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step,
+                                     long *newSize,
                                      long *newStride);
 
-static THTensor *THTensor_(newWithStorageNd)(THStorage *storage, ptrdiff_t offset, int n, long *size,
+static THTensor *THTensor_(newWithStorageNd)(THT_STATE_DECL THStorage *storage, ptrdiff_t offset,
+                                             int n, long *size,
                                              long *stride)
 {
   long strides[TH_MAX_DIM];
   THStorage *s = storage;
-  int nd = THTensor_(prepare)(&s, offset, n, size, stride, strides);
+  int nd = THTensor_(prepare)(THT_STATE &s, offset, n, size, stride, strides);
   THTensor *self = THTensor_(alloc)();
-  THTensor_(install)(self, s, offset, nd, size, strides);
-  if (s != storage) THStorage_(free)(s);
+  THTensor_(install)(THT_STATE self, s, offset, nd, size, strides);
+  if (s != storage) THStorage_(free)(THT_STATE s);
   return self;
 }
 
@@ -258,125 +278,134 @@ static void THTensor_(checkGeometry)(THLongStorage *size, THLongStorage *stride,
     THArgCheck(size->size == stride->size, arg + 1, "inconsistent size (%td) and stride (%td)",
                size->size, stride->size);
 }
-THTensor *THTensor_(newWithStorage)(THStorage *storage, ptrdiff_t storageOffset, THLongStorage *size,
+THTensor *THTensor_(newWithStorage)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                    THLongStorage *size,
                                     THLongStorage *stride)
 {
-  THTensor_(checkGeometry)(size, stride, 3);
-  return THTensor_(newWithStorageNd)(storage, storageOffset, size ? (int)size->size : 0,
+  THTensor_(checkGeometry)(size, stride, THT_ARG(3));
+  return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, size ? (int)size->size : 0,
                                      size ? size->data : NULL, stride ? stride->data : NULL);
 }
 
-THTensor *THTensor_(newWithStorage1d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
+THTensor *THTensor_(newWithStorage1d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0,
                                       long stride0)
 {
   long size[1] = {size0}, stride[1] = {stride0};
-  return THTensor_(newWithStorageNd)(storage, storageOffset, 1, size, stride);
+  return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 1, size, stride);
 }
 
-THTensor *THTensor_(newWithStorage2d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
+THTensor *THTensor_(newWithStorage2d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0,
                                       long stride0, long size1, long stride1)
 {
   long size[2] = {size0, size1}, stride[2] = {stride0, stride1};
-  return THTensor_(newWithStorageNd)(storage, storageOffset, 2, size, stride);
+  return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 2, size, stride);
 }
 
-THTensor *THTensor_(newWithStorage3d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
-                                      long stride0, long size1, long stride1, long size2, long stride2)
+THTensor *THTensor_(newWithStorage3d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0, long stride0, long size1, long stride1,
+                                      long size2, long stride2)
 {
   long size[3] = {size0, size1, size2}, stride[3] = {stride0, stride1, stride2};
-  return THTensor_(newWithStorageNd)(storage, storageOffset, 3, size, stride);
+  return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 3, size, stride);
 }
 
-THTensor *THTensor_(newWithStorage4d)(THStorage *storage, ptrdiff_t storageOffset, long size0,
-                                      long stride0, long size1, long stride1, long size2, long stride2,
-                                      long size3, long stride3)
+THTensor *THTensor_(newWithStorage4d)(THT_STATE_DECL THStorage *storage, ptrdiff_t storageOffset,
+                                      long size0, long stride0, long size1, long stride1,
+                                      long size2, long stride2, long size3, long stride3)
 {
   long size[4] = {size0, size1, size2, size3}, stride[4] = {stride0, stride1, stride2, stride3};
-  return THTensor_(newWithStorageNd)(storage, storageOffset, 4, size, stride);
+  return THTensor_(newWithStorageNd)(THT_STATE storage, storageOffset, 4, size, stride);
 }
 
-THTensor *THTensor_(newWithSize)(THLongStorage *size, THLongStorage *stride)
+THTensor *THTensor_(newWithSize)(THT_STATE_DECL THLongStorage *size, THLongStorage *stride)
 {
-  return THTensor_(newWithStorage)(NULL, 0, size, stride);
+  return THTensor_(newWithStorage)(THT_STATE NULL, 0, size, stride);
 }
 
-THTensor *THTensor_(newWithSize1d)(long size0)
+THTensor *THTensor_(newWithSize1d)(THT_STATE_DECL long size0)
 {
-  return THTensor_(newWithStorage1d)(NULL, 0, size0, -1);
+  return THTensor_(newWithStorage1d)(THT_STATE NULL, 0, size0, -1);
 }
 
-THTensor *THTensor_(newWithSize2d)(long size0, long size1)
+THTensor *THTensor_(newWithSize2d)(THT_STATE_DECL long size0, long size1)
 {
-  return THTensor_(newWithStorage2d)(NULL, 0, size0, -1, size1, -1);
+  return THTensor_(newWithStorage2d)(THT_STATE NULL, 0, size0, -1, size1, -1);
 }
 
-THTensor *THTensor_(newWithSize3d)(long size0, long size1, long size2)
+THTensor *THTensor_(newWithSize3d)(THT_STATE_DECL long size0, long size1, long size2)
 {
-  return THTensor_(newWithStorage3d)(NULL, 0, size0, -1, size1, -1, size2, -1);
+  return THTensor_(newWithStorage3d)(THT_STATE NULL, 0, size0, -1, size1, -1, size2, -1);
 }
 
-THTensor *THTensor_(newWithSize4d)(long size0, long size1, long size2, long size3)
+THTensor *THTensor_(newWithSize4d)(THT_STATE_DECL long size0, long size1, long size2, long size3)
 {
-  return THTensor_(newWithStorage4d)(NULL, 0, size0, -1, size1, -1, size2, -1, size3, -1);
+  return THTensor_(newWithStorage4d)(THT_STATE NULL, 0, size0, -1, size1, -1, size2, -1, size3, -1);
 }
 
 /* Sized, its storage allocated, before the struct exists: a clone too large leaks nothing. */
-THTensor *THTensor_(newClone)(THTensor *self)
+THTensor *THTensor_(newClone)(THT_STATE_DECL THTensor *self)
 {
-  THTensor *tensor = THTensor_(newWithStorageNd)(NULL, 0, self->nDimension, self->size, NULL);
-  THTensor_(copy)(tensor, self);
+  THTensor *tensor = THTensor_(newWithStorageNd)(THT_STATE NULL, 0, self->nDimension, self->size,
+                                                 NULL);
+  THTensor_(copy)(THT_STATE tensor, self);
   return tensor;
 }
 
-THTensor *THTensor_(newContiguous)(THTensor *self)
+THTensor *THTensor_(newContiguous)(THT_STATE_DECL THTensor *self)
 {
-  if (!THTensor_(isContiguous)(self)) return THTensor_(newClone)(self);
-  THTensor_(retain)(self);
+  if (!THTensor_(isContiguous)(THT_STATE self)) return THTensor_(newClone)(THT_STATE self);
+  THTensor_(retain)(THT_STATE self);
   return self;
 }
 
 /* The new* view constructors check first, so that a bad argument leaks nothing. */
-THTensor *THTensor_(newSelect)(THTensor *tensor, int dimension, long sliceIndex)
+THTensor *THTensor_(newSelect)(THT_STATE_DECL THTensor *tensor, int dimension, long sliceIndex)
 {
   THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
   THIndexCheck(sliceIndex >= 0 && sliceIndex < tensor->size[dimension], "index %ld out of range",
                sliceIndex + TH_INDEX_BASE);
-  THTensor *self = THTensor_(newWithTensor)(tensor);
-  THTensor_(select)(self, NULL, dimension, sliceIndex);
+  /* select's own check, made before the view exists: a failed call leaks nothing */
+  THArgCheck(tensor->nDimension > 1, THT_ARG(1), "cannot select on a vector");
+  THTensor *self = THTensor_(newWithTensor)(THT_STATE tensor);
+  THTensor_(select)(THT_STATE self, NULL, dimension, sliceIndex);
   return self;
 }
 
-THTensor *THTensor_(newNarrow)(THTensor *tensor, int dimension, long firstIndex, long size)
+THTensor *THTensor_(newNarrow)(THT_STATE_DECL THTensor *tensor, int dimension, long firstIndex,
+                               long size)
 {
   THIndexCheck(dimension >= 0 && dimension < tensor->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
   THArgCheck(firstIndex >= 0 && firstIndex < tensor->size[dimension] && size > 0 &&
                  size <= tensor->size[dimension] - firstIndex,
-             3,
+             THT_ARG(3),
              "out of range: narrow of %ld elements from %ld in a size of %ld", size, firstIndex,
              tensor->size[dimension]);
-  THTensor *self = THTensor_(newWithTensor)(tensor);
-  THTensor_(narrow)(self, NULL, dimension, firstIndex, size);
+  THTensor *self = THTensor_(newWithTensor)(THT_STATE tensor);
+  THTensor_(narrow)(THT_STATE self, NULL, dimension, firstIndex, size);
   return self;
 }
 
-THTensor *THTensor_(newTranspose)(THTensor *tensor, int dimension1, int dimension2)
+THTensor *THTensor_(newTranspose)(THT_STATE_DECL THTensor *tensor, int dimension1, int dimension2)
 {
   THIndexCheck(dimension1 >= 0 && dimension1 < tensor->nDimension, "dimension %d out of range",
                dimension1 + TH_INDEX_BASE);
   THIndexCheck(dimension2 >= 0 && dimension2 < tensor->nDimension, "dimension %d out of range",
                dimension2 + TH_INDEX_BASE);
-  THTensor *self = THTensor_(newWithTensor)(tensor);
-  THTensor_(transpose)(self, NULL, dimension1, dimension2);
+  THTensor *self = THTensor_(newWithTensor)(THT_STATE tensor);
+  THTensor_(transpose)(THT_STATE self, NULL, dimension1, dimension2);
   return self;
 }
 
-THTensor *THTensor_(newUnfold)(THTensor *tensor, int dimension, long size, long step)
+THTensor *THTensor_(newUnfold)(THT_STATE_DECL THTensor *tensor, int dimension, long size, long step)
 {
   long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
   int nd = THTensor_(unfoldGeometry)(tensor, dimension, size, step, newSize, newStride);
-  return THTensor_(newWithStorageNd)(tensor->storage, tensor->storageOffset, nd, newSize, newStride);
+  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset, nd, newSize,
+                                     newStride);
 }
 
 /* The size of a view: one entry may be -1 and is inferred from the element count. */
@@ -384,34 +413,36 @@ static void THTensor_(inferViewSize)(long *out, THLongStorage *size, ptrdiff_t n
 {
   ptrdiff_t known = 1;
   int infer = -1;
-  THArgCheck(size->size <= TH_MAX_DIM, 2, "too many dimensions (%td)", size->size);
+  THArgCheck(size->size <= TH_MAX_DIM, THT_ARG(2), "too many dimensions (%td)", size->size);
   for (ptrdiff_t d = 0; d < size->size; d++) {
     long s = size->data[d];
     if (s == -1) {
-      THArgCheck(infer < 0, 2, "only one dimension can be inferred");
+      THArgCheck(infer < 0, THT_ARG(2), "only one dimension can be inferred");
       infer = (int)d;
     } else {
-      THArgCheck(s >= 0, 2, "invalid size %ld", s);
+      THArgCheck(s >= 0, THT_ARG(2), "invalid size %ld", s);
       known *= s;
     }
     out[d] = s;
   }
   if (infer >= 0) {
-    THArgCheck(known > 0 && numel % known == 0, 2, "size mismatch: cannot infer a dimension");
+    THArgCheck(known > 0 && numel % known == 0, THT_ARG(2),
+               "size mismatch: cannot infer a dimension");
     out[infer] = (long)(numel / known);
     known *= out[infer];
   }
-  THArgCheck(known == numel || (size->size == 0 && numel == 0), 2,
+  THArgCheck(known == numel || (size->size == 0 && numel == 0), THT_ARG(2),
              "size mismatch: view of %td elements as %td", numel, known);
 }
 
-THTensor *THTensor_(newView)(THTensor *tensor, THLongStorage *size)
+THTensor *THTensor_(newView)(THT_STATE_DECL THTensor *tensor, THLongStorage *size)
 {
-  THArgCheck(THTensor_(isContiguous)(tensor), 1, "input is not contiguous");
+  THArgCheck(THTensor_(isContiguous)(THT_STATE tensor), THT_ARG(1), "input is not contiguous");
   long sizes[TH_MAX_DIM];
-  THTensor_(inferViewSize)(sizes, size, THTensor_(nElement)(tensor));
-  if (THTensor_(nElement)(tensor) == 0) return THTensor_(new)();
-  return THTensor_(newWithStorageNd)(tensor->storage, tensor->storageOffset, (int)size->size, sizes,
+  THTensor_(inferViewSize)(sizes, size, THTensor_(nElement)(THT_STATE tensor));
+  if (THTensor_(nElement)(THT_STATE tensor) == 0) return THTensor_(new)(THT_STATE_ONLY);
+  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset,
+                                     (int)size->size, sizes,
                                      NULL);
 }
 
@@ -420,8 +451,8 @@ static void THTensor_(expandGeometry)(long *outSize, long *outStride, const THTe
                                       THLongStorage *size)
 {
   int ndim = (int)size->size, tdim = tensor->nDimension;
-  THArgCheck(tdim > 0, 1, "can't expand an empty tensor");
-  THArgCheck(ndim >= tdim && ndim <= TH_MAX_DIM, 2,
+  THArgCheck(tdim > 0, THT_ARG(1), "can't expand an empty tensor");
+  THArgCheck(ndim >= tdim && ndim <= TH_MAX_DIM, THT_ARG(2),
              "the number of sizes provided (%d) must be at least the number of dimensions (%d)",
              ndim, tdim);
   for (int i = ndim - 1; i >= 0; i--) {
@@ -429,37 +460,41 @@ static void THTensor_(expandGeometry)(long *outSize, long *outStride, const THTe
     long target = size->data[i];
     if (t >= 0) {
       long have = tensor->size[t];
-      THArgCheck(have == target || have == 1 || target == -1, 2,
+      THArgCheck(have == target || have == 1 || target == -1, THT_ARG(2),
                  "expanded size %ld must match the existing size %ld at dimension %d", target, have,
                  i + TH_INDEX_BASE);
       outSize[i] = target == -1 ? have : target;
       outStride[i] = have == 1 && outSize[i] != 1 ? 0 : tensor->stride[t];
     } else { /* a new leading dimension: as upstream, stride 0 unless its size is 1 */
-      THArgCheck(target > 0, 2, "invalid size %ld for a new leading dimension", target);
+      THArgCheck(target > 0, THT_ARG(2), "invalid size %ld for a new leading dimension", target);
       outSize[i] = target;
       outStride[i] = 0;
       if (target == 1)
-        THArgCheck(!__builtin_mul_overflow(outSize[i + 1], outStride[i + 1], &outStride[i]), 2,
+        THArgCheck(!__builtin_mul_overflow(outSize[i + 1], outStride[i + 1], &outStride[i]),
+                   THT_ARG(2),
                    "size overflows");
     }
   }
 }
 
-THTensor *THTensor_(newExpand)(THTensor *tensor, THLongStorage *size)
+THTensor *THTensor_(newExpand)(THT_STATE_DECL THTensor *tensor, THLongStorage *size)
 {
   long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
   THTensor_(expandGeometry)(sizes, strides, tensor, size);
-  return THTensor_(newWithStorageNd)(tensor->storage, tensor->storageOffset, (int)size->size, sizes,
+  return THTensor_(newWithStorageNd)(THT_STATE tensor->storage, tensor->storageOffset,
+                                     (int)size->size, sizes,
                                      strides);
 }
 
-void THTensor_(expand)(THTensor *r, THTensor *tensor, THLongStorage *size)
+void THTensor_(expand)(THT_STATE_DECL THTensor *r, THTensor *tensor, THLongStorage *size)
 {
   long sizes[TH_MAX_DIM], strides[TH_MAX_DIM];
   THTensor_(expandGeometry)(sizes, strides, tensor, size);
-  THTensor_(setStorageNd)(r, tensor->storage, tensor->storageOffset, (int)size->size, sizes, strides);
+  THTensor_(setStorageNd)(THT_STATE r, tensor->storage, tensor->storageOffset, (int)size->size,
+                          sizes, strides);
 }
 
+#ifndef THT_DEVICE /* libTHC does not export expandNd */
 void THTensor_(expandNd)(THTensor **rets, THTensor **ops, int count)
 {
   THArgCheck(count > 0, 3, "need at least one tensor");
@@ -482,154 +517,169 @@ void THTensor_(expandNd)(THTensor **rets, THTensor **ops, int count)
   THLongStorage sizes = {target, ndim, 1, 0, &THDefaultAllocator, NULL, NULL};
   for (int i = 0; i < count; i++) THTensor_(expand)(rets[i], ops[i], &sizes);
 }
+#endif
 
 /* ---- resize and set -------------------------------------------------------------------- */
 
 /* self's storage is grown first: its sizes change only once that has succeeded. A resize that
  * keeps the geometry is how outputs are prepared: one with overlapping elements is refused. */
-void THTensor_(resizeNd)(THTensor *self, int nDimension, long *size, long *stride)
+void THTensor_(resizeNd)(THT_STATE_DECL THTensor *self, int nDimension, long *size, long *stride)
 {
   int nd = THTensor_(countDims)(nDimension, size);
   int same = nd == self->nDimension;
   for (int d = 0; same && d < nd; d++)
     same = self->size[d] == size[d] && (!stride || stride[d] < 0 || self->stride[d] == stride[d]);
   if (same) {
-    if (!stride) THTensor_(checkOutput)(self, 1);
+    if (!stride) THTensor_(checkOutput)(self, THT_ARG(1));
     return;
   }
   long strides[TH_MAX_DIM];
   THStorage *before = self->storage, *storage = before;
-  nd = THTensor_(prepare)(&storage, self->storageOffset, nd, size, stride, strides);
-  THTensor_(install)(self, storage, self->storageOffset, nd, size, strides);
-  if (storage != before) THStorage_(free)(storage); /* made by prepare: self holds it now */
+  nd = THTensor_(prepare)(THT_STATE &storage, self->storageOffset, nd, size, stride, strides);
+  THTensor_(install)(THT_STATE self, storage, self->storageOffset, nd, size, strides);
+  /* made by prepare: self holds it now */
+  if (storage != before) THStorage_(free)(THT_STATE storage);
 }
 
-void THTensor_(resize)(THTensor *self, THLongStorage *size, THLongStorage *stride)
+void THTensor_(resize)(THT_STATE_DECL THTensor *self, THLongStorage *size, THLongStorage *stride)
 {
-  THArgCheck(size != NULL, 2, "invalid size");
-  THTensor_(checkGeometry)(size, stride, 2);
-  THTensor_(resizeNd)(self, (int)size->size, size->data, stride ? stride->data : NULL);
+  THArgCheck(size != NULL, THT_ARG(2), "invalid size");
+  THTensor_(checkGeometry)(size, stride, THT_ARG(2));
+  THTensor_(resizeNd)(THT_STATE self, (int)size->size, size->data, stride ? stride->data : NULL);
 }
 
-void THTensor_(resizeAs)(THTensor *self, THTensor *src)
+void THTensor_(resizeAs)(THT_STATE_DECL THTensor *self, THTensor *src)
 {
-  THTensor_(resizeNd)(self, src->nDimension, src->size, NULL);
+  THTensor_(resizeNd)(THT_STATE self, src->nDimension, src->size, NULL);
 }
 
-void THTensor_(resize1d)(THTensor *tensor, long size0)
+void THTensor_(resize1d)(THT_STATE_DECL THTensor *tensor, long size0)
 {
   long size[1] = {size0};
-  THTensor_(resizeNd)(tensor, 1, size, NULL);
+  THTensor_(resizeNd)(THT_STATE tensor, 1, size, NULL);
 }
 
-void THTensor_(resize2d)(THTensor *tensor, long size0, long size1)
+void THTensor_(resize2d)(THT_STATE_DECL THTensor *tensor, long size0, long size1)
 {
   long size[2] = {size0, size1};
-  THTensor_(resizeNd)(tensor, 2, size, NULL);
+  THTensor_(resizeNd)(THT_STATE tensor, 2, size, NULL);
 }
 
-void THTensor_(resize3d)(THTensor *tensor, long size0, long size1, long size2)
+void THTensor_(resize3d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2)
 {
   long size[3] = {size0, size1, size2};
-  THTensor_(resizeNd)(tensor, 3, size, NULL);
+  THTensor_(resizeNd)(THT_STATE tensor, 3, size, NULL);
 }
 
-void THTensor_(resize4d)(THTensor *tensor, long size0, long size1, long size2, long size3)
+void THTensor_(resize4d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2,
+                         long size3)
 {
   long size[4] = {size0, size1, size2, size3};
-  THTensor_(resizeNd)(tensor, 4, size, NULL);
+  THTensor_(resizeNd)(THT_STATE tensor, 4, size, NULL);
 }
 
-void THTensor_(resize5d)(THTensor *tensor, long size0, long size1, long size2, long size3, long size4)
+void THTensor_(resize5d)(THT_STATE_DECL THTensor *tensor, long size0, long size1, long size2,
+                         long size3, long size4)
 {
   long size[5] = {size0, size1, size2, size3, size4};
-  THTensor_(resizeNd)(tensor, 5, size, NULL);
+  THTensor_(resizeNd)(THT_STATE tensor, 5, size, NULL);
 }
 
-void THTensor_(set)(THTensor *self, THTensor *src)
+void THTensor_(set)(THT_STATE_DECL THTensor *self, THTensor *src)
 {
   if (self != src)
-    THTensor_(setStorageNd)(self, src->storage, src->storageOffset, src->nDimension, src->size,
+    THTensor_(setStorageNd)(THT_STATE self, src->storage, src->storageOffset, src->nDimension,
+                            src->size,
                             src->stride);
 }
 
-void THTensor_(setStorageNd)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
+void THTensor_(setStorageNd)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset,
                              int nDimension, long *size, long *stride)
 {
   long strides[TH_MAX_DIM];
   THStorage *s = storage;
-  int nd = THTensor_(prepare)(&s, storageOffset, nDimension, size, stride, strides);
-  THTensor_(install)(self, s, storageOffset, nd, size, strides);
-  if (s != storage) THStorage_(free)(s); /* made by prepare: self holds it now */
+  int nd = THTensor_(prepare)(THT_STATE &s, storageOffset, nDimension, size, stride, strides);
+  THTensor_(install)(THT_STATE self, s, storageOffset, nd, size, strides);
+  if (s != storage) THStorage_(free)(THT_STATE s); /* made by prepare: self holds it now */
 }
 
-void THTensor_(setStorage)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset,
+void THTensor_(setStorage)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                           ptrdiff_t storageOffset,
                            THLongStorage *size, THLongStorage *stride)
 {
-  THTensor_(checkGeometry)(size, stride, 4);
-  THTensor_(setStorageNd)(self, storage, storageOffset, size ? (int)size->size : 0,
+  THTensor_(checkGeometry)(size, stride, THT_ARG(4));
+  THTensor_(setStorageNd)(THT_STATE self, storage, storageOffset, size ? (int)size->size : 0,
                           size ? size->data : NULL, stride ? stride->data : NULL);
 }
 
-static void THTensor_(setStorageFixed)(THTensor *self, THStorage *storage, ptrdiff_t offset, int n,
+static void THTensor_(setStorageFixed)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                                       ptrdiff_t offset, int n,
                                        long *size, long *stride)
 {
-  THTensor_(setStorageNd)(self, storage, offset, n, size, stride);
+  THTensor_(setStorageNd)(THT_STATE self, storage, offset, n, size, stride);
 }
 
-void THTensor_(setStorage1d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage1d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0)
 {
   long size[1] = {size0}, stride[1] = {stride0};
-  THTensor_(setStorageFixed)(self, storage, storageOffset, 1, size, stride);
+  THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 1, size, stride);
 }
 
-void THTensor_(setStorage2d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage2d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0, long size1, long stride1)
 {
   long size[2] = {size0, size1}, stride[2] = {stride0, stride1};
-  THTensor_(setStorageFixed)(self, storage, storageOffset, 2, size, stride);
+  THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 2, size, stride);
 }
 
-void THTensor_(setStorage3d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage3d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0, long size1, long stride1, long size2, long stride2)
 {
   long size[3] = {size0, size1, size2}, stride[3] = {stride0, stride1, stride2};
-  THTensor_(setStorageFixed)(self, storage, storageOffset, 3, size, stride);
+  THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 3, size, stride);
 }
 
-void THTensor_(setStorage4d)(THTensor *self, THStorage *storage, ptrdiff_t storageOffset, long size0,
+void THTensor_(setStorage4d)(THT_STATE_DECL THTensor *self, THStorage *storage,
+                             ptrdiff_t storageOffset, long size0,
                              long stride0, long size1, long stride1, long size2, long stride2,
                              long size3, long stride3)
 {
   long size[4] = {size0, size1, size2, size3}, stride[4] = {stride0, stride1, stride2, stride3};
-  THTensor_(setStorageFixed)(self, storage, storageOffset, 4, size, stride);
+  THTensor_(setStorageFixed)(THT_STATE self, storage, storageOffset, 4, size, stride);
 }
 
 /* ---- views in place: self becomes a view of src (src NULL means self) -------------------- */
 
-void THTensor_(narrow)(THTensor *self, THTensor *src, int dimension, long firstIndex, long size)
+void THTensor_(narrow)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension,
+                       long firstIndex, long size)
 {
   if (!src) src = self;
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
-  THArgCheck(firstIndex >= 0 && firstIndex < src->size[dimension], 4, "out of range: first index %ld",
+  THArgCheck(firstIndex >= 0 && firstIndex < src->size[dimension], THT_ARG(4),
+             "out of range: first index %ld",
              firstIndex);
-  THArgCheck(size > 0 && size <= src->size[dimension] - firstIndex, 5, "out of range: size %ld", size);
-  THTensor_(set)(self, src);
+  THArgCheck(size > 0 && size <= src->size[dimension] - firstIndex, THT_ARG(5),
+             "out of range: size %ld", size);
+  THTensor_(set)(THT_STATE self, src);
   if (firstIndex > 0) self->storageOffset += firstIndex * self->stride[dimension];
   self->size[dimension] = size;
 }
 
-void THTensor_(select)(THTensor *self, THTensor *src, int dimension, long sliceIndex)
+void THTensor_(select)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension, long sliceIndex)
 {
   if (!src) src = self;
-  THArgCheck(src->nDimension > 1, 1, "cannot select on a vector");
+  THArgCheck(src->nDimension > 1, THT_ARG(1), "cannot select on a vector");
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
   THIndexCheck(sliceIndex >= 0 && sliceIndex < src->size[dimension], "index %ld out of range",
                sliceIndex + TH_INDEX_BASE);
-  THTensor_(set)(self, src);
+  THTensor_(set)(THT_STATE self, src);
   self->storageOffset += sliceIndex * self->stride[dimension];
   for (int d = dimension; d < self->nDimension - 1; d++) {
     self->size[d] = self->size[d + 1];
@@ -638,14 +688,15 @@ void THTensor_(select)(THTensor *self, THTensor *src, int dimension, long sliceI
   self->nDimension--;
 }
 
-void THTensor_(transpose)(THTensor *self, THTensor *src, int dimension1, int dimension2)
+void THTensor_(transpose)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension1,
+                          int dimension2)
 {
   if (!src) src = self;
   THIndexCheck(dimension1 >= 0 && dimension1 < src->nDimension, "dimension %d out of range",
                dimension1 + TH_INDEX_BASE);
   THIndexCheck(dimension2 >= 0 && dimension2 < src->nDimension, "dimension %d out of range",
                dimension2 + TH_INDEX_BASE);
-  THTensor_(set)(self, src);
+  THTensor_(set)(THT_STATE self, src);
   long z = self->stride[dimension1];
   self->stride[dimension1] = self->stride[dimension2];
   self->stride[dimension2] = z;
@@ -656,20 +707,21 @@ void THTensor_(transpose)(THTensor *self, THTensor *src, int dimension1, int dim
 
 /* The geometry of unfold: a last dimension of the given size, slices of src along `dimension`,
  * `step` apart. Returns the new number of dimensions. */
-static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step, long *newSize,
+static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, long step,
+                                     long *newSize,
                                      long *newStride)
 {
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
-  THArgCheck(size >= 0 && size <= src->size[dimension], 3, "size %ld out of range", size);
-  THArgCheck(step > 0, 4, "step %ld must be positive", step);
-  THArgCheck(src->nDimension < TH_MAX_DIM, 1, "too many dimensions");
+  THArgCheck(size >= 0 && size <= src->size[dimension], THT_ARG(3), "size %ld out of range", size);
+  THArgCheck(step > 0, THT_ARG(4), "step %ld must be positive", step);
+  THArgCheck(src->nDimension < TH_MAX_DIM, THT_ARG(1), "too many dimensions");
   int nd = src->nDimension;
   for (int d = 0; d < nd; d++) {
     newSize[d] = d == dimension ? (src->size[d] - size) / step + 1 : src->size[d];
     newStride[d] = src->stride[d];
     if (d == dimension)
-      THArgCheck(!__builtin_mul_overflow(step, src->stride[d], &newStride[d]), 4,
+      THArgCheck(!__builtin_mul_overflow(step, src->stride[d], &newStride[d]), THT_ARG(4),
                  "step %ld overflows", step);
   }
   newSize[nd] = size;
@@ -677,19 +729,20 @@ static int THTensor_(unfoldGeometry)(THTensor *src, int dimension, long size, lo
   return nd + 1;
 }
 
-void THTensor_(unfold)(THTensor *self, THTensor *src, int dimension, long size, long step)
+void THTensor_(unfold)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension, long size,
+                       long step)
 {
   if (!src) src = self;
   long newSize[TH_MAX_DIM], newStride[TH_MAX_DIM];
   int nd = THTensor_(unfoldGeometry)(src, dimension, size, step, newSize, newStride);
-  THTensor_(setStorageNd)(self, src->storage, src->storageOffset, nd, newSize, newStride);
+  THTensor_(setStorageNd)(THT_STATE self, src->storage, src->storageOffset, nd, newSize, newStride);
 }
 
 /* Drops every size-1 dimension; an all-ones tensor keeps one dimension, as upstream. */
-void THTensor_(squeeze)(THTensor *self, THTensor *src)
+void THTensor_(squeeze)(THT_STATE_DECL THTensor *self, THTensor *src)
 {
   if (!src) src = self;
-  THTensor_(set)(self, src);
+  THTensor_(set)(THT_STATE self, src);
   int nd = 0;
   for (int d = 0; d < src->nDimension; d++) {
     if (src->size[d] != 1) {
@@ -706,12 +759,12 @@ void THTensor_(squeeze)(THTensor *self, THTensor *src)
   self->nDimension = nd;
 }
 
-void THTensor_(squeeze1d)(THTensor *self, THTensor *src, int dimension)
+void THTensor_(squeeze1d)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension)
 {
   if (!src) src = self;
   THIndexCheck(dimension >= 0 && dimension < src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
-  THTensor_(set)(self, src);
+  THTensor_(set)(THT_STATE self, src);
   if (src->size[dimension] == 1 && src->nDimension > 1) {
     for (int d = dimension; d < self->nDimension - 1; d++) {
       self->size[d] = self->size[d + 1];
@@ -721,13 +774,13 @@ void THTensor_(squeeze1d)(THTensor *self, THTensor *src, int dimension)
   }
 }
 
-void THTensor_(unsqueeze1d)(THTensor *self, THTensor *src, int dimension)
+void THTensor_(unsqueeze1d)(THT_STATE_DECL THTensor *self, THTensor *src, int dimension)
 {
   if (!src) src = self;
   THIndexCheck(dimension >= 0 && dimension <= src->nDimension, "dimension %d out of range",
                dimension + TH_INDEX_BASE);
-  THArgCheck(src->nDimension > 0, 2, "cannot unsqueeze empty tensor");
-  THArgCheck(src->nDimension < TH_MAX_DIM, 2, "too many dimensions");
+  THArgCheck(src->nDimension > 0, THT_ARG(2), "cannot unsqueeze empty tensor");
+  THArgCheck(src->nDimension < TH_MAX_DIM, THT_ARG(2), "too many dimensions");
   long size[TH_MAX_DIM], stride[TH_MAX_DIM];
   int nd = src->nDimension;
   for (int d = 0, s = 0; d <= nd; d++) {
@@ -735,7 +788,7 @@ void THTensor_(unsqueeze1d)(THTensor *self, THTensor *src, int dimension)
       size[d] = 1;
       stride[d] = 1;
       if (d < nd)
-        THArgCheck(!__builtin_mul_overflow(src->size[d], src->stride[d], &stride[d]), 3,
+        THArgCheck(!__builtin_mul_overflow(src->size[d], src->stride[d], &stride[d]), THT_ARG(3),
                    "size overflows");
     } else {
       size[d] = src->size[s];
@@ -743,12 +796,12 @@ void THTensor_(unsqueeze1d)(THTensor *self, THTensor *src, int dimension)
       s++;
     }
   }
-  THTensor_(setStorageNd)(self, src->storage, src->storageOffset, nd + 1, size, stride);
+  THTensor_(setStorageNd)(THT_STATE self, src->storage, src->storageOffset, nd + 1, size, stride);
 }
 
 /* ---- predicates ------------------------------------------------------------------------ */
 
-int THTensor_(isContiguous)(const THTensor *self)
+int THTensor_(isContiguous)(THT_STATE_DECL const THTensor *self)
 {
   long z = 1;
   for (int d = self->nDimension - 1; d >= 0; d--) {
@@ -760,7 +813,7 @@ int THTensor_(isContiguous)(const THTensor *self)
   return 1;
 }
 
-int THTensor_(isSize)(const THTensor *self, const THLongStorage *dims)
+int THTensor_(isSize)(THT_STATE_DECL const THTensor *self, const THLongStorage *dims)
 {
   if (self->nDimension != dims->size) return 0;
   for (int d = 0; d < self->nDimension; d++)
@@ -768,7 +821,7 @@ int THTensor_(isSize)(const THTensor *self, const THLongStorage *dims)
   return 1;
 }
 
-int THTensor_(isSameSizeAs)(const THTensor *self, const THTensor *src)
+int THTensor_(isSameSizeAs)(THT_STATE_DECL const THTensor *self, const THTensor *src)
 {
   if (self->nDimension != src->nDimension) return 0;
   for (int d = 0; d < self->nDimension; d++)
@@ -776,7 +829,7 @@ int THTensor_(isSameSizeAs)(const THTensor *self, const THTensor *src)
   return 1;
 }
 
-int THTensor_(isSetTo)(const THTensor *self, const THTensor *src)
+int THTensor_(isSetTo)(THT_STATE_DECL const THTensor *self, const THTensor *src)
 {
   if (!self->storage) return 0;
   if (self->storage != src->storage || self->storageOffset != src->storageOffset ||
@@ -787,7 +840,7 @@ int THTensor_(isSetTo)(const THTensor *self, const THTensor *src)
   return 1;
 }
 
-ptrdiff_t THTensor_(nElement)(const THTensor *self)
+ptrdiff_t THTensor_(nElement)(THT_STATE_DECL const THTensor *self)
 {
   if (self->nDimension == 0) return 0;
   ptrdiff_t n = 1;
@@ -797,90 +850,94 @@ ptrdiff_t THTensor_(nElement)(const THTensor *self)
 
 /* ---- lifetime -------------------------------------------------------------------------- */
 
-void THTensor_(retain)(THTensor *self)
+void THTensor_(retain)(THT_STATE_DECL THTensor *self)
 {
   if (self->flag & TH_TENSOR_REFCOUNTED) __atomic_fetch_add(&self->refcount, 1, __ATOMIC_RELAXED);
 }
 
-void THTensor_(free)(THTensor *self)
+void THTensor_(free)(THT_STATE_DECL THTensor *self)
 {
   if (!self || !(self->flag & TH_TENSOR_REFCOUNTED)) return;
   if (__atomic_sub_fetch(&self->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   THFree(self->size);
   THFree(self->stride);
-  if (self->storage) THStorage_(free)(self->storage);
+  if (self->storage) THStorage_(free)(THT_STATE self->storage);
   THFree(self);
 }
 
-void THTensor_(freeCopyTo)(THTensor *self, THTensor *dst)
+void THTensor_(freeCopyTo)(THT_STATE_DECL THTensor *self, THTensor *dst)
 {
-  if (self != dst) THTensor_(copy)(dst, self);
-  THTensor_(free)(self);
+  if (self != dst) THTensor_(copy)(THT_STATE dst, self);
+  THTensor_(free)(THT_STATE self);
 }
 
 /* ---- element access -------------------------------------------------------------------- */
 
 static real *THTensor_(elementPtr)(const THTensor *t, int n, const long *x)
 {
-  THArgCheck(t->nDimension == n, 1, "tensor must have %d dimension%s, not %d", n, n > 1 ? "s" : "",
+  THArgCheck(t->nDimension == n, THT_ARG(1), "tensor must have %d dimension%s, not %d", n,
+             n > 1 ? "s" : "",
              t->nDimension);
   ptrdiff_t offset = t->storageOffset;
   for (int d = 0; d < n; d++) {
-    THIndexCheck(x[d] >= 0 && x[d] < t->size[d], "index %ld out of range for dimension %d of size %ld",
+    THIndexCheck(x[d] >= 0 && x[d] < t->size[d],
+                 "index %ld out of range for dimension %d of size %ld",
                  x[d], d + TH_INDEX_BASE, t->size[d]);
     offset += x[d] * t->stride[d];
   }
   return t->storage->data + offset;
 }
 
-void THTensor_(set1d)(THTensor *tensor, long x0, real value)
+void THTensor_(set1d)(THT_STATE_DECL THTensor *tensor, long x0, real value)
 {
   long x[1] = {x0};
-  *THTensor_(elementPtr)(tensor, 1, x) = value;
+  THT_STORE(THTensor_(elementPtr)(tensor, 1, x), value);
 }
 
-void THTensor_(set2d)(THTensor *tensor, long x0, long x1, real value)
+void THTensor_(set2d)(THT_STATE_DECL THTensor *tensor, long x0, long x1, real value)
 {
   long x[2] = {x0, x1};
-  *THTensor_(elementPtr)(tensor, 2, x) = value;
+  THT_STORE(THTensor_(elementPtr)(tensor, 2, x), value);
 }
 
-void THTensor_(set3d)(THTensor *tensor, long x0, long x1, long x2, real value)
+void THTensor_(set3d)(THT_STATE_DECL THTensor *tensor, long x0, long x1, long x2, real value)
 {
   long x[3] = {x0, x1, x2};
-  *THTensor_(elementPtr)(tensor, 3, x) = value;
+  THT_STORE(THTensor_(elementPtr)(tensor, 3, x), value);
 }
 
-void THTensor_(set4d)(THTensor *tensor, long x0, long x1, long x2, long x3, real value)
+void THTensor_(set4d)(THT_STATE_DECL THTensor *tensor, long x0, long x1, long x2, long x3,
+                      real value)
 {
   long x[4] = {x0, x1, x2, x3};
-  *THTensor_(elementPtr)(tensor, 4, x) = value;
+  THT_STORE(THTensor_(elementPtr)(tensor, 4, x), value);
 }
 
-real THTensor_(get1d)(const THTensor *tensor, long x0)
+real THTensor_(get1d)(THT_STATE_DECL const THTensor *tensor, long x0)
 {
   long x[1] = {x0};
-  return *THTensor_(elementPtr)(tensor, 1, x);
+  return THT_LOAD(THTensor_(elementPtr)(tensor, 1, x));
 }
 
-real THTensor_(get2d)(const THTensor *tensor, long x0, long x1)
+real THTensor_(get2d)(THT_STATE_DECL const THTensor *tensor, long x0, long x1)
 {
   long x[2] = {x0, x1};
-  return *THTensor_(elementPtr)(tensor, 2, x);
+  return THT_LOAD(THTensor_(elementPtr)(tensor, 2, x));
 }
 
-real THTensor_(get3d)(const THTensor *tensor, long x0, long x1, long x2)
+real THTensor_(get3d)(THT_STATE_DECL const THTensor *tensor, long x0, long x1, long x2)
 {
   long x[3] = {x0, x1, x2};
-  return *THTensor_(elementPtr)(tensor, 3, x);
+  return THT_LOAD(THTensor_(elementPtr)(tensor, 3, x));
 }
 
-real THTensor_(get4d)(const THTensor *tensor, long x0, long x1, long x2, long x3)
+real THTensor_(get4d)(THT_STATE_DECL const THTensor *tensor, long x0, long x1, long x2, long x3)
 {
   long x[4] = {x0, x1, x2, x3};
-  return *THTensor_(elementPtr)(tensor, 4, x);
+  return THT_LOAD(THTensor_(elementPtr)(tensor, 4, x));
 }
 
+#ifndef THT_DEVICE /* libTH only: Python's from_numpy */
 /* torchbind's extension (not upstream's): a contiguous tensor of 1 to 4 dimensions over memory
  * that TH does not own (a numpy array's, say), in one call: its storage neither frees nor
  * reallocates `data`. Sizes past nDimension are ignored. Python's from_numpy makes its tensors
@@ -905,3 +962,4 @@ THTensor *THTensor_(newWithForeignData)(real *data, int nDimension, long size0, 
   THStorage_(free)(storage); /* the tensor holds its own reference */
   return self;
 }
+#endif
