@@ -142,7 +142,7 @@ def _make(etype: ElementType, name: str) -> Callable[..., Any] | None:
     if not p.module_function or not hasattr(ffi.lib, symbol):
         return None
     fn = generate(p, etype, snake(name), ffi.lib[symbol], getattr(ffi.TH, symbol).cfunc,
-                  TENSOR_CLASSES, ffi._pending, ffi.raise_pending, "Tensor_new")
+                  TENSOR_CLASSES, ffi._pending, ffi.raise_pending, _new_result)
     if not ffi.CAPTURES_ERRORS and name in _PRECHECKS:
         fn = _prechecked(fn, _PRECHECKS[name], etype)
     return describe(fn, p, snake(name), "TH's")
@@ -174,15 +174,20 @@ def describe(fn: Callable[..., Any], p: _plan.Plan, name: str,
     return fn
 
 
+def _new_result(cls: Any) -> Any:
+    """libTH's constructor of an empty result tensor: constant work, so it keeps the GIL."""
+    return cls._raw("Tensor_new")
+
+
 def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: Any,
              classes: dict[str, Any], pending: Any, raise_parked: Callable[[str], None],
-             new: str, state: Callable[[], int] | None = None,
+             new: Callable[[Any], Any], state: Callable[[], int] | None = None,
              shift: Callable[[Any, int], None] | None = None) -> Callable[..., Any]:
     """The one implementation of a module function, written from its plan as straight-line
     Python and compiled once (no per-argument calls on the common path; the ctypes function
     ``raw`` takes raw addresses). CPU and CUDA modules share it: ``classes`` maps element types
-    to their tensor classes, ``new`` is the family that makes an empty result, ``state`` supplies
-    libTHC's state, ``shift(t, k)`` adds k to an index tensor in place."""
+    to their tensor classes, ``new(cls)`` gives the C function that makes an empty result,
+    ``state`` supplies libTHC's state, ``shift(t, k)`` adds k to an index tensor in place."""
     proto, params = p.proto, p.proto.params
     # the checks below run inline: the plain ctypes types, not ffi's checking ones
     argtypes = [getattr(a, "plain", a) for a in declared.argtypes]
@@ -265,8 +270,7 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
     for k, i in enumerate(p.outputs):
         rcls = classes[tensor_type(params[i].ctype) or etype.name]
         env[f"R{k}"] = rcls
-        made = rcls._c(new)  # the raw function where there is one: its errors park (checked below)
-        env[f"new{k}"] = getattr(made, "cfunc", made)
+        env[f"new{k}"] = new(rcls)  # a raw function: its errors park (checked below)
         results.append(f"r{k}")
         given = "out" if len(p.outputs) == 1 else f"o[{k}]"
         make = f"_wrap(R{k}, new{k}({'_state()' if state else ''}), _pending, _raise)"

@@ -45,9 +45,15 @@ def _make(type_name: str, family: str, classes: dict[str, Any]) -> Callable[...,
     if not p.module_function:
         return None
     fn = generate(p, TYPES[type_name], snake(name), _lib.library()[symbol], _lib.declare(symbol),
-                  classes, _lib.pending(), _lib.raise_pending, "Tensor_new", state=_lib.state,
+                  classes, _lib.pending(), _lib.raise_pending, _new_result, state=_lib.state,
                   shift=_shift)
     return describe(fn, p, snake(name), "libTHC's")
+
+
+def _new_result(cls: Any) -> Any:
+    """libTHC's constructor of an empty result tensor (raw: its errors park)."""
+    made = cls._c("Tensor_new")
+    return getattr(made, "cfunc", made)
 
 
 def _shift(t: Any, k: int) -> None:
