@@ -186,7 +186,9 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
             env[f"conv{k}"] = real_converter(etype) if q.template.strip() == "real" else (
                 _acc_converter(etype))
             if etype.floating:
-                body.append(f"    if {arg}.__class__ is not float: {arg} = conv{k}({arg})")
+                # an int goes straight to float (conv's numbers.Real check costs a microsecond)
+                body.append(f"    if {arg}.__class__ is not float: {arg} = float({arg}) if "
+                            f"{arg}.__class__ is int else conv{k}({arg})")
             else:
                 lo, hi = _real_range(etype) if q.template.strip() == "real" else INT_RANGES["long"]
                 body.append(f"    if not ({arg}.__class__ is int and {lo} <= {arg} <= {hi}): "
