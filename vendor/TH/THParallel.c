@@ -45,6 +45,8 @@ int THParallel_getNumThreads(void)
 static _Atomic int_least64_t team_cost[TH_PARALLEL_IDLE_CLASSES];
 static _Atomic int_least64_t team_cost_at[TH_PARALLEL_IDLE_CLASSES];
 static _Atomic int_least64_t team_last_end; /* when the last team finished; 0: never */
+static _Atomic int_least64_t call_last_end; /* when the last job above the threshold finished */
+static _Atomic unsigned warm_tries;         /* counts the chances of waking a team (see below) */
 static _Atomic int adapt = -1;              /* -1: not read yet; 0: TH_PARALLEL_ADAPT=0; 1 */
 
 /* Before a class has a measurement: a guess on the cheap side, so that the first jobs try. */
@@ -113,14 +115,26 @@ int THParallel_useTeam(THParallelSite *site, ptrdiff_t work, int threads, int64_
     int64_t halvings = age / THParallel_FADE_NS;
     cost = halvings >= 62 ? 0 : cost >> halvings;
   }
-  return serial / threads + (double)cost < 0.9 * serial;
+  if (serial / threads + (double)cost < 0.9 * serial) return 1;
+  /* Back-to-back jobs on one thread never see a warm team: it went to sleep after its last job.
+   * When they come within the warm class's window and a warm team would pay, wake one every
+   * 16th job: the jobs after it find it spinning (and measure what it costs then). */
+  if (c > 0 && now - atomic_load_explicit(&call_last_end, memory_order_relaxed) < 100000) {
+    int64_t warm = atomic_load_explicit(&team_cost[0], memory_order_relaxed);
+    if (warm == 0) warm = team_cost_guess[0];
+    if (serial / threads + (double)warm < 0.9 * serial &&
+        atomic_fetch_add_explicit(&warm_tries, 1, memory_order_relaxed) % 16 == 0)
+      return 1;
+  }
+  return 0;
 }
 
 void THParallel_serialDone(THParallelSite *site, ptrdiff_t work, int64_t t0)
 {
   if (work <= 0) return;
-  int64_t ps = (THParallel_nowNs() - t0) * 1000 / (int64_t)work;
+  int64_t end = THParallel_nowNs(), ps = (end - t0) * 1000 / (int64_t)work;
   THParallel_average(&site->ps[THParallel_sizeClass(work)], ps > 0 ? ps : 1);
+  atomic_store_explicit(&call_last_end, end, memory_order_relaxed);
 }
 
 void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff_t n, ptrdiff_t len,
@@ -139,4 +153,5 @@ void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff_t n, ptrd
     atomic_store_explicit(&team_cost_at[c], end, memory_order_relaxed);
   }
   atomic_store_explicit(&team_last_end, end, memory_order_relaxed);
+  atomic_store_explicit(&call_last_end, end, memory_order_relaxed);
 }
