@@ -5,6 +5,7 @@ the machine's own memory bandwidth (scripts/membw.c, built here).
     python scripts/bench.py --quick         # smaller sizes, for a smoke test
     python scripts/bench.py --only latency  # the per-call latency table only
     python scripts/bench.py --only import   # import cost against numpy's, fresh processes
+    python scripts/bench.py --only sweep    # sizes 2^8..2^24, warm and after idling: bench/sweep.*
 
 Times are the best of several repeats. Ratios are `best contender time / torchbind time`
 (above 1: torchbind is faster); bandwidth is the bytes an operation must move divided by its time.
@@ -318,13 +319,165 @@ def chart(rows: list[dict[str, Any]], path: Path) -> bool:
     fig.savefig(path, dpi=110)
     return True
 
+SWEEP_OPS = ("sumall", "cadd", "fill", "exp", "sort")
+SWEEP_PATTERNS = ("warm", "idle")
+SORT_MAX_LOG2 = 20  # sort above this takes seconds per size
+
+
+def machine_line() -> str:
+    """CPU model, cores, torchbind's and PyTorch's threads and the load: the sweep's caption."""
+    from torchbind import ffi
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    tt = f", PyTorch {torch.__version__} {torch.get_num_threads()} threads" if torch else ""
+    return (f"{model}, {os.cpu_count()} cores, torchbind {ffi.TH.THGetNumThreads()} OpenMP "
+            f"threads, numpy {np.__version__}{tt}, load average {load:.1f}")
+
+
+def sweep_calls(n: int) -> dict[str, dict[str, Callable[[], Any]]]:
+    """Per operation, torchbind's, numpy's and PyTorch's call on the same n float32 values."""
+    import torchbind.float_tensor as F
+    rng = np.random.default_rng(n)
+    a, c = rng.standard_normal(n).astype(np.float32), rng.standard_normal(n).astype(np.float32)
+    r = np.empty_like(a)
+    x, y, z = F.from_numpy(a), F.from_numpy(c), F.from_numpy(r)
+    calls: dict[str, dict[str, Callable[[], Any]]] = {
+        "sumall": {"torchbind": lambda: F.sumall(x), "numpy": lambda: a.sum()},
+        "cadd": {"torchbind": lambda: F.cadd(x, 1, y, out=z), "numpy": lambda: np.add(a, c, out=r)},
+        "fill": {"torchbind": lambda: F.fill(z, 1), "numpy": lambda: r.fill(1)},
+        "exp": {"torchbind": lambda: F.exp(x, out=z), "numpy": lambda: np.exp(a, out=r)},
+        "sort": {"torchbind": lambda: F.sort(x, 0, 0), "numpy": lambda: np.sort(a)},
+    }
+    if torch is not None:
+        ta, tc, tr = (torch.from_numpy(v) for v in (a, c, r))
+        calls["sumall"]["torch"] = lambda: ta.sum()
+        calls["cadd"]["torch"] = lambda: torch.add(ta, tc, out=tr)
+        calls["fill"]["torch"] = lambda: tr.fill_(1)
+        calls["exp"]["torch"] = lambda: torch.exp(ta, out=tr)
+        calls["sort"]["torch"] = lambda: torch.sort(ta)
+    if n > 1 << SORT_MAX_LOG2:
+        del calls["sort"]
+    return calls
+
+
+def median_times(fns: dict[str, Callable[[], Any]], idle: bool, rounds: int) -> dict[str, float]:
+    """Per contender, the median over `rounds` of one timing, the contenders taking turns. Warm:
+    a timing is a batch of back-to-back calls (about 0.2 ms or one call), after one untimed call.
+    Idle: a timing is one call after time.sleep(PAUSE), as in a program that did other things."""
+    number = dict.fromkeys(fns, 1)
+    if not idle:
+        for k, fn in fns.items():
+            fn()
+            t0 = time.perf_counter()
+            fn()
+            number[k] = max(1, min(1000, int(2e-4 / max(time.perf_counter() - t0, 1e-7))))
+    runs: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(rounds):
+        for k, fn in fns.items():
+            if idle:
+                time.sleep(PAUSE)
+            else:
+                fn()
+            t0 = time.perf_counter()
+            for _ in range(number[k]):
+                fn()
+            runs[k].append((time.perf_counter() - t0) / number[k])
+    return {k: sorted(v)[len(v) // 2] for k, v in runs.items()}
+
+
+def sweep(out: Path, quick: bool = False, rounds: int = 7) -> list[dict[str, Any]]:
+    """Every even power of two from 2^8 to 2^24 (2^16 with quick), each operation in both
+    patterns; prints the ratio table and writes sweep.csv (and sweep.png with matplotlib)."""
+    sizes = [1 << p for p in range(8, (16 if quick else 24) + 1, 2)]
+    caption = machine_line()
+    print(f"sweep, float32: {caption}", flush=True)
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        calls = sweep_calls(n)
+        for pattern in SWEEP_PATTERNS:
+            for op, fns in calls.items():
+                reps = rounds if pattern == "warm" else max(3, rounds - 2)
+                if n >= 1 << 22 or (op == "sort" and n >= 1 << 18):
+                    reps = max(3, reps - 2)
+                t = median_times(fns, pattern == "idle", reps)
+                best = min(v for k, v in t.items() if k != "torchbind")
+                rows.append({"op": op, "pattern": pattern, "n": n, "torchbind": t["torchbind"],
+                             "numpy": t["numpy"], "torch": t.get("torch"),
+                             "ratio": best / t["torchbind"]})
+    print("ratio = best of numpy/PyTorch time / torchbind time (median; >1: torchbind faster)")
+    print(f"{'op':<7} {'pattern':<7} " + " ".join(f"{'2^' + str(n.bit_length() - 1):>6}"
+                                                 for n in sizes))
+    for op in SWEEP_OPS:
+        for pattern in SWEEP_PATTERNS:
+            got = {r["n"]: r["ratio"] for r in rows if r["op"] == op and r["pattern"] == pattern}
+            print(f"{op:<7} {pattern:<7} " + " ".join(f"{got[n]:6.2f}" if n in got else f"{'-':>6}"
+                                                     for n in sizes))
+    low = [r for r in rows if r["ratio"] < 0.9]
+    print(f"{len(low)} of {len(rows)} below 0.9" + (": " + ", ".join(
+        f"{r['op']} {r['pattern']} 2^{r['n'].bit_length() - 1} {r['ratio']:.2f}" for r in low)
+        if low else ""))
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "sweep.csv", "w") as f:
+        f.write(f"# {caption}\n")
+        f.write("op,pattern,n,torchbind_s,numpy_s,torch_s,ratio\n")
+        for r in rows:
+            f.write(f"{r['op']},{r['pattern']},{r['n']},{r['torchbind']:.4g},{r['numpy']:.4g},"
+                    f"{'' if r['torch'] is None else format(r['torch'], '.4g')},"
+                    f"{r['ratio']:.3f}\n")
+    png = sweep_chart(rows, caption, out / "sweep.png")
+    print(f"wrote {out / 'sweep.csv'}" + (f" and {out / 'sweep.png'}" if png else
+                                          " (no matplotlib: no chart)"), flush=True)
+    return rows
+
+
+def sweep_chart(rows: list[dict[str, Any]], caption: str, path: Path) -> bool:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    colors = dict(zip(SWEEP_OPS, ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"),
+                      strict=True))
+    for op in SWEEP_OPS:
+        for pattern, style in zip(SWEEP_PATTERNS, ("-", "--"), strict=True):
+            pts = sorted((r["n"], r["ratio"]) for r in rows
+                         if r["op"] == op and r["pattern"] == pattern)
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", markersize=3,
+                        color=colors[op], label=f"{op} ({pattern})")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log", base=2)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.axhline(0.9, color="gray", linestyle=":", linewidth=0.8)
+    ax.set_xlabel("float32 elements")
+    ax.set_ylabel("best of numpy/PyTorch time ÷ torchbind time (>1: torchbind faster)")
+    ax.set_title("torchbind against the best of numpy and PyTorch: warm calls (solid), "
+                 "one call after 50 ms idle (dashed)", fontsize=9)
+    fig.text(0.5, 0.01, caption, ha="center", fontsize=7)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     ap.add_argument("--out", type=Path, default=OUT, help="where results.json/.png go")
-    ap.add_argument("--only", choices=("latency", "import"),
-                    help="print one table only: the small calls' latency, or the import cost")
+    ap.add_argument("--only", choices=("latency", "import", "sweep"),
+                    help="one table only: the small calls' latency, the import cost, or the "
+                    "size sweep (bench/sweep.csv and .png)")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the --only tables")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -333,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.only == "import":
         import_cost(args.rounds)
+        return 0
+    if args.only == "sweep":
+        sweep(args.out, args.quick, max(3, args.rounds + 2))
         return 0
     from torchbind.__main__ import info
 

@@ -174,6 +174,8 @@ def describe(fn: Callable[..., Any], p: _plan.Plan, name: str,
     return fn
 
 
+_BIG = 2**1000  # ints below it in magnitude convert to a double
+
 def _new_result(cls: Any) -> Any:
     """libTH's constructor of an empty result tensor: constant work, so it keeps the GIL."""
     return cls._raw("Tensor_new")
@@ -196,7 +198,7 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
         "_symbol": proto.symbol, "_bad": _bad_tensor, "_freed": _freed, "_int": check_int,
         "_float": check_float, "_argerr": ctypes.ArgumentError, "_Gen": Generator,
         "_array": _pointer_array, "_shape": _long_storage_arg, "_shift": shift or _shift_cpu,
-        "_state": state, "_outs": _out_tuple, "_wrap": _wrap_new, "_str": check_str,
+        "_state": state, "_outs": _out_tuple, "_BIG": _BIG, "_wrap": _wrap_new, "_str": check_str,
         "_argument": _argument_error, "_named": _named,
         "_names": {i + 1: py_name(params[i].name) for i in p.inputs}}
     names, body, call = [], [], [""] * len(params)
@@ -243,7 +245,10 @@ def generate(p: _plan.Plan, etype: ElementType, name: str, raw: Any, declared: A
                 _acc_converter(etype))
             slow = f"{arg} = _named(conv{k}, {arg}, {py_name(q.name)!r})"
             if etype.floating:
-                body.append(f"    if {arg}.__class__ is not float: {slow}")
+                # an int goes straight to float (conv's numbers.Real check costs a microsecond)
+                body.append(f"    if {arg}.__class__ is not float: {arg} = float({arg}) if "
+                            f"{arg}.__class__ is int and -_BIG < {arg} < _BIG else "
+                            f"_named(conv{k}, {arg}, {py_name(q.name)!r})")
             else:
                 lo, hi = _real_range(etype) if q.template.strip() == "real" else INT_RANGES["long"]
                 body.append(f"    if not ({arg}.__class__ is int and {lo} <= {arg} <= {hi}): "

@@ -3,6 +3,7 @@
 #define TH_PARALLEL_H
 
 #include "THGeneral.h"
+#include <stdint.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -93,31 +94,91 @@ static inline int THParallel_partialOverlap(const void *a, const void *b, size_t
   return x != y && x < y + bbytes && y < x + abytes;
 }
 
-/* Runs CODE on pieces [BEGIN, END) of [0, N) with up to THREADS threads (when it is 1, once over
- * everything, with no team), piece starts being multiples of ALIGN; each piece sees its number
- * in PIECE (0 ... PIECES - 1, in the order of the pieces) and the count in PIECES. CODE must not
- * raise a TH error (it would leave the team). */
-#define TH_PARALLEL_SPLIT(THREADS, N, ALIGN, BEGIN, END, PIECE, PIECES, ...)                 \
-  do {                                                                                      \
-    ptrdiff_t thpN_ = (N);                                                                  \
-    int thpT_ = (THREADS);                                                                  \
-    if (thpT_ <= 1) {                                                                       \
-      const ptrdiff_t BEGIN = 0, END = thpN_;                                               \
-      const int PIECE = 0, PIECES = 1;                                                      \
-      (void)PIECE;                                                                          \
-      (void)PIECES;                                                                         \
-      __VA_ARGS__                                                                           \
-    } else {                                                                                \
-      TH_OMP(parallel num_threads(thpT_))                                                   \
-      {                                                                                     \
-        const int PIECES = THParallel_teamSize(), PIECE = THParallel_teamId();              \
-        const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);  \
-        const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
-        (void)PIECES;                                                                       \
-        __VA_ARGS__                                                                         \
-      }                                                                                     \
-    }                                                                                       \
+/* ---- whether a team pays ---------------------------------------------------------------------
+ * A job above TH_OMP_THRESHOLD is cut into THParallel_threadsFor(n) pieces whatever happens next,
+ * so its answer (a float sum's rounding, say) never depends on the timing below. Whether those
+ * pieces then run on a team or one after the other on the calling thread is decided per call, from
+ * what earlier calls measured: the time one thread takes per unit of work at this call site and
+ * size class, and what a team cost beyond its work the last times, by how long the team had been
+ * idle (woken from sleep, a team costs milliseconds on a busy VM; spinning, microseconds). A
+ * team is used when that estimate says it saves at least a tenth. Old team costs fade (half-life
+ * THParallel_FADE_NS), so a team is tried again once the machine may have become quiet. The
+ * environment variable TH_PARALLEL_ADAPT=0 turns this off: a team for every job above the
+ * threshold, as before. */
+
+/* Size classes of a job's work (log2 of its element count, from 2^16), each with its own cost. */
+#define TH_PARALLEL_SIZE_CLASSES 16
+
+/* What one call site has measured: picoseconds per unit of work on one thread, per size class
+ * (0: not measured yet). One per expansion of TH_PARALLEL_SPLIT (a static), shared by threads. */
+typedef struct {
+  _Atomic int_least64_t ps[TH_PARALLEL_SIZE_CLASSES];
+} THParallelSite;
+
+/* The monotonic clock in nanoseconds. */
+TH_EXPORT int64_t THParallel_nowNs(void);
+/* Whether a job of `work` units cut in `threads` pieces should run on a team; *t0 = now. */
+TH_EXPORT int THParallel_useTeam(THParallelSite *site, ptrdiff_t work, int threads, int64_t *t0);
+/* Record a job that ran on one thread from t0 to now. */
+TH_EXPORT void THParallel_serialDone(THParallelSite *site, ptrdiff_t work, int64_t t0);
+/* Record a job that ran on a team from t0 to now, whose piece 0 (`len` of the `n` items) took
+ * `piece0Ns` of it. */
+TH_EXPORT void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff_t n, ptrdiff_t len,
+                                   int64_t t0, int64_t piece0Ns);
+
+/* Runs CODE on pieces [BEGIN, END) of [0, N) cut in THREADS pieces (when THREADS is 1, once over
+ * everything, with no team), piece starts being multiples of ALIGN, on a team or one piece after
+ * another as the estimate above says (WORK: the job's size in elements, for that estimate); each
+ * piece sees its number in PIECE (0 ... PIECES - 1, in the order of the pieces) and the count in
+ * PIECES. CODE must not raise a TH error (it would leave the team), nor break or continue. */
+#define TH_PARALLEL_SPLIT_W(THREADS, N, WORK, ALIGN, BEGIN, END, PIECE, PIECES, ...)          \
+  do {                                                                                        \
+    ptrdiff_t thpN_ = (N);                                                                    \
+    int thpT_ = (THREADS);                                                                    \
+    if (thpT_ <= 1) {                                                                         \
+      const ptrdiff_t BEGIN = 0, END = thpN_;                                                 \
+      const int PIECE = 0, PIECES = 1;                                                        \
+      (void)PIECE;                                                                            \
+      (void)PIECES;                                                                           \
+      __VA_ARGS__                                                                             \
+    } else {                                                                                  \
+      static THParallelSite thpSite_;                                                         \
+      ptrdiff_t thpW_ = (WORK);                                                               \
+      int64_t thpT0_;                                                                         \
+      if (THParallel_useTeam(&thpSite_, thpW_, thpT_, &thpT0_)) {                             \
+        int64_t thpPiece0Ns_ = 0;                                                             \
+        ptrdiff_t thpPiece0Len_ = thpN_;                                                      \
+        TH_OMP(parallel num_threads(thpT_))                                                   \
+        {                                                                                     \
+          const int PIECES = THParallel_teamSize(), PIECE = THParallel_teamId();              \
+          const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);  \
+          const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
+          const int64_t thpA_ = PIECE == 0 ? THParallel_nowNs() : 0;                          \
+          (void)PIECES;                                                                       \
+          __VA_ARGS__                                                                         \
+          if (PIECE == 0) {                                                                   \
+            thpPiece0Ns_ = THParallel_nowNs() - thpA_;                                        \
+            thpPiece0Len_ = END - BEGIN;                                                      \
+          }                                                                                   \
+        }                                                                                     \
+        THParallel_teamDone(&thpSite_, thpW_, thpN_, thpPiece0Len_, thpT0_, thpPiece0Ns_);    \
+      } else {                                                                                \
+        for (int thpK_ = 0; thpK_ < thpT_; thpK_++) {                                         \
+          const int PIECES = thpT_, PIECE = thpK_;                                            \
+          const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);  \
+          const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
+          (void)PIECE;                                                                        \
+          (void)PIECES;                                                                       \
+          __VA_ARGS__                                                                         \
+        }                                                                                     \
+        THParallel_serialDone(&thpSite_, thpW_, thpT0_);                                      \
+      }                                                                                       \
+    }                                                                                         \
   } while (0)
+
+/* The same with WORK = N. */
+#define TH_PARALLEL_SPLIT(THREADS, N, ALIGN, BEGIN, END, PIECE, PIECES, ...) \
+  TH_PARALLEL_SPLIT_W(THREADS, N, N, ALIGN, BEGIN, END, PIECE, PIECES, __VA_ARGS__)
 
 /* The same with elements aligned to 64. */
 #define TH_PARALLEL_PIECES_T(THREADS, N, BEGIN, END, PIECE, PIECES, ...) \

@@ -20,23 +20,10 @@
 #ifndef TH_POINTWISE_LOOPS
 #define TH_POINTWISE_LOOPS
 
-#ifdef _OPENMP
-#define PW_OMP_FOR _Pragma("omp parallel for schedule(static)")
-#else
-#define PW_OMP_FOR
-#endif
-
-/* for i_ in [0, N): BODY; threaded only when large (a team costs more than a small loop). */
-#define PW_FOR(N, ...)                                                                  \
-  do {                                                                                  \
-    ptrdiff_t nf_ = (N);                                                                \
-    if (nf_ > TH_OMP_THRESHOLD) {                                                       \
-      PW_OMP_FOR                                                                        \
-      for (ptrdiff_t i_ = 0; i_ < nf_; i_++) { __VA_ARGS__ }                            \
-    } else {                                                                            \
-      for (ptrdiff_t i_ = 0; i_ < nf_; i_++) { __VA_ARGS__ }                            \
-    }                                                                                   \
-  } while (0)
+/* for i_ in [0, N): BODY; cut in pieces when large, which run on a team when it pays
+ * (THParallel.h). */
+#define PW_FOR(N, ...) \
+  TH_PARALLEL_RANGE((N), pwB_, pwE_, for (ptrdiff_t i_ = pwB_; i_ < pwE_; i_++) { __VA_ARGS__ })
 
 /* R = EXPR(x) with x from A. RT is R's element type, RCONTIG / RDATA its accessors. */
 #define PW_LOOP1(RT, RCONTIG, RDATA, R, A, ...)                                         \
