@@ -13,6 +13,7 @@ from torchbind.storage import (
     TH_STORAGE_FREEMEM,
     TH_STORAGE_RESIZABLE,
     StorageStruct,
+    _pin_by_steps,
 )
 from torchbind.tensor import TENSOR_CLASSES, TensorStruct
 
@@ -81,7 +82,9 @@ def _without_extensions(monkeypatch):
     for cls in TENSOR_CLASSES.values():
         monkeypatch.setattr(cls, "_foreign", None)
     for cls in STORAGE_CLASSES.values():
-        monkeypatch.setattr(cls, "_pin_calls", (None, None, *cls._pin_calls[2:]))
+        pin, unpin = _pin_by_steps(cls)
+        monkeypatch.setattr(cls, "_pin", staticmethod(pin))
+        monkeypatch.setattr(cls, "_unpin", staticmethod(unpin))
 
 
 @pytest.mark.parametrize("upstream_calls", [False, True], ids=["extensions", "upstream calls"])

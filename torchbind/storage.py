@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -39,8 +40,10 @@ class Storage(Handle):
 
     __slots__ = ()
     etype: ClassVar[ElementType]
-    # raw pin and unpin (None where the library lacks them), retain, clearFlag, setFlag, free
-    _pin_calls: ClassVar[tuple[Any, ...]]
+    # an export's pin (returns whether the storage was resizable) and unpin (given that): C's
+    # Storage_pin/unpin, or upstream's calls in their place (see _Export)
+    _pin: ClassVar[Callable[[int], int]]
+    _unpin: ClassVar[Callable[[int, int], None]]
 
     @classmethod
     def new(cls, size: int = 0) -> Storage:
@@ -115,39 +118,23 @@ _PINS: dict[int, list[Any]] = {}  # storage address -> [exports, was resizable]
 _FLAG_AT = StorageStruct.flag.offset
 
 
-def _pin(ptr: int, cls: type[Storage]) -> None:
-    with _PIN_LOCK:
-        entry = _PINS.get(ptr)
-        if entry is not None:
-            entry[0] += 1
-            return
-        pin = cls._pin_calls[0]
-        if pin is not None:  # torchbind's libTH: one call
-            resizable = bool(pin(ptr))
-        else:  # upstream's: the same steps, one by one
-            _, _, retain, clear_flag, _, _ = cls._pin_calls
-            retain(ptr)
-            flag = ctypes.c_ubyte.from_address(ptr + _FLAG_AT).value
-            resizable = bool(flag & TH_STORAGE_RESIZABLE)
-            clear_flag(ptr, TH_STORAGE_RESIZABLE)
-        _PINS[ptr] = [1, resizable]
+def _pin_by_steps(cls: type[Storage]) -> tuple[Callable[[int], int], Callable[[int, int], None]]:
+    """Storage_pin and Storage_unpin made of upstream's calls (a library without them)."""
+    retain, clear_flag, set_flag, free = (ffi.raw(cls.etype.fn(f"Storage_{f}"), quick=True)
+                                          for f in ("retain", "clearFlag", "setFlag", "free"))
 
+    def pin(ptr: int) -> int:
+        retain(ptr)
+        resizable = ctypes.c_ubyte.from_address(ptr + _FLAG_AT).value & TH_STORAGE_RESIZABLE
+        clear_flag(ptr, TH_STORAGE_RESIZABLE)
+        return resizable
 
-def _unpin(ptr: int, cls: type[Storage]) -> None:
-    with _PIN_LOCK:
-        entry = _PINS[ptr]
-        entry[0] -= 1
-        if entry[0]:
-            return
-        del _PINS[ptr]
-        unpin = cls._pin_calls[1]
-        if unpin is not None:
-            unpin(ptr, entry[1])
-        else:
-            _, _, _, _, set_flag, free = cls._pin_calls
-            if entry[1]:
-                set_flag(ptr, TH_STORAGE_RESIZABLE)
-            free(ptr)
+    def unpin(ptr: int, resizable: int) -> None:
+        if resizable:
+            set_flag(ptr, TH_STORAGE_RESIZABLE)
+        free(ptr)
+
+    return pin, unpin
 
 
 def is_pinned(storage_address: int) -> bool:
@@ -168,14 +155,25 @@ class _Export:
         self._ptr = 0
         self._source = source
         self._cls = cls
-        if ptr:
-            _pin(ptr, cls)
+        if ptr:  # the first export pins (one C call), the others count
+            with _PIN_LOCK:
+                entry = _PINS.get(ptr)
+                if entry is None:
+                    _PINS[ptr] = [1, cls._pin(ptr)]
+                else:
+                    entry[0] += 1
             self._ptr = ptr
 
     def __del__(self) -> None:
-        if self._ptr:
-            ptr, self._ptr = self._ptr, 0
-            _unpin(ptr, self._cls)
+        ptr = self._ptr
+        if ptr:  # the last export unpins
+            self._ptr = 0
+            with _PIN_LOCK:
+                entry = _PINS[ptr]
+                entry[0] -= 1
+                if not entry[0]:
+                    del _PINS[ptr]
+                    self._cls._unpin(ptr, entry[1])
 
 
 def _exported(interface: Any, ptr: int, cls: type[Storage], source: Any, dtype: Any,
@@ -253,9 +251,8 @@ for _cls in (ByteStorage, CharStorage, ShortStorage, IntStorage, LongStorage, Fl
     _cls._th_struct = _t.storage_struct
     _cls._th_free = ffi.declare(_t.fn("Storage_free"))
     _cls._th_retain = ffi.declare(_t.fn("Storage_retain"))
-    _cls._pin_calls = (
-        ffi.raw_if_exported(_t.fn("Storage_pin"), quick=True),
-        ffi.raw_if_exported(_t.fn("Storage_unpin"), quick=True),
-        *(ffi.raw(_t.fn(f"Storage_{f}"), quick=True)
-          for f in ("retain", "clearFlag", "setFlag", "free")))
+    # torchbind's libTH: one call each (ctypes functions bind no self); upstream's: its calls
+    pins = ((ffi.raw(_t.fn("Storage_pin"), quick=True), ffi.raw(_t.fn("Storage_unpin"), quick=True))
+            if hasattr(ffi.lib, _t.fn("Storage_pin")) else _pin_by_steps(_cls))
+    _cls._pin, _cls._unpin = staticmethod(pins[0]), staticmethod(pins[1])
     STORAGE_CLASSES[_t.name] = _cls
