@@ -1041,13 +1041,19 @@ class Tensor(TensorGeometry):
                 st = StorageStruct.from_address(storage)
                 # Memory that TH neither frees nor moves, lent by this tensor's owner (from_numpy's
                 # array): the export keeps this tensor, and so the owner, alive; nothing to pin.
-                lent = not ord(st.flag) & _MOVABLE and self._owner is not None
-                export = _Export(0 if lent else storage, self.storage_class, self)  # pinned now
+                if not ord(st.flag) & _MOVABLE and self._owner is not None:
+                    export: _Lent | _Export = _Lent(self)
+                else:
+                    export = _Export(storage, self.storage_class, self)  # pinned from here on
                 item = self._itemsize
+                if nd == 1:
+                    shape: tuple[int, ...] = (s.size[0],)
+                    strides: tuple[int, ...] = (s.stride[0] * item,)
+                else:
+                    shape, strides = tuple(s.size[:nd]), tuple([x * item for x in s.stride[:nd]])
                 export.__array_interface__ = {
-                    "version": 3, "shape": tuple(s.size[:nd]),
-                    "strides": tuple([x * item for x in s.stride[:nd]]),
-                    "typestr": self._typestr, "data": (st.data + s.storageOffset * item, False)}
+                    "version": 3, "shape": shape, "strides": strides, "typestr": self._typestr,
+                    "data": (st.data + s.storageOffset * item, False)}
                 return np.asarray(export)
         return _exported(self._array_interface, self._struct().storage or 0, self.storage_class,
                          self, dtype, copy)
@@ -1180,6 +1186,17 @@ _UFUNC_OPERATORS: dict[Any, tuple[str, str]] = {
     np.negative: ("__neg__", "__neg__"), np.positive: ("__pos__", "__pos__"),
     np.absolute: ("__abs__", "__abs__"),
 }
+
+
+class _Lent:
+    """The base of a numpy view of lent memory (see Tensor.__array__): keeps the tensor, and so
+    the memory's owner, alive; no pin to release."""
+
+    __slots__ = ("__array_interface__", "_source")
+    __array_interface__: dict[str, Any]
+
+    def __init__(self, source: Tensor) -> None:
+        self._source = source
 
 
 def _converted(array: Any, dtype: np.dtype) -> np.ndarray:
