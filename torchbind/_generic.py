@@ -447,33 +447,50 @@ def _pointer_array(tensors: Any, cls: type, name: str = "tensors") -> tuple[Any,
     return arr, len(tensors), tensors
 
 
+def core_members(etype: ElementType, cls: Any, storage: Any,
+                 read: Callable[[str | os.PathLike[str], int], Any],
+                 read_doc: str) -> dict[str, Any]:
+    """The members every per-type module has, CPU and CUDA alike (the signature's Core and
+    the types of Blog and Math): its classes, constructors, ``read1dFile`` (by ``read``, which
+    ``read_doc`` describes) and ``numel``."""
+
+    def read1dFile(path: str | os.PathLike[str], n: int) -> Any:
+        return read(path, n)
+
+    def numel(t: Any) -> int:
+        """The number of elements."""
+        if not isinstance(t, cls):
+            raise TypeError(f"expected a {cls.__name__}, got {type(t).__name__}")
+        return int(t.numel())
+
+    read1dFile.__doc__ = read_doc
+    return {"Tensor": cls, "Storage": storage, "AccReal": etype.acc,
+            "Real": float if etype.floating else int, "from_numpy": cls.from_numpy,
+            "from_tensor": cls.from_tensor, "empty": cls.empty, "read1dFile": read1dFile,
+            "numel": numel}
+
+
+def zeros_of(cls: Any, zero: Callable[[], Callable[[Any], Any]], doc: str) -> Callable[..., Any]:
+    """The module's ``zeros``: an empty tensor of ``cls`` filled by the module's ``zero()``
+    (looked up at the call: the module functions are made on first use)."""
+
+    def zeros(*shape: int) -> Any:
+        t = cls.empty(*shape)
+        zero()(t)
+        return t
+
+    zeros.__doc__ = doc
+    return zeros
+
+
 def instantiate(module_name: str, type_name: str) -> None:
     """Fills the module ``module_name`` with the signature for element type ``type_name``."""
     etype = TYPES[type_name]
     cls = TENSOR_CLASSES[type_name]
-    ns: dict[str, Any] = {
-        "Tensor": cls,
-        "Storage": STORAGE_CLASSES[type_name],
-        "AccReal": etype.acc,
-        "Real": float if etype.floating else int,
-        "ELEMENT_TYPE": etype,
-        "from_numpy": cls.from_numpy,
-        "from_tensor": cls.from_tensor,
-        "empty": cls.empty,
-    }
-
-    def read1dFile(path: str | os.PathLike[str], n: int) -> Tensor:
-        """Reads ``n`` numbers from an ascii file into a 1-d tensor (THDiskFile_new +
-        THFile_read<Type>). Byte and Char read characters, as TH does."""
-        return read_1d(cls, path, n)
-
-    def numel(t: Tensor) -> int:
-        """The number of elements."""
-        if not isinstance(t, cls):
-            raise TypeError(f"expected a {cls.__name__}, got {type(t).__name__}")
-        return t.numel()
-
-    ns["read1dFile"], ns["numel"] = read1dFile, numel
+    ns = core_members(etype, cls, STORAGE_CLASSES[type_name], lambda path, n: read_1d(cls, path, n),
+                      "Reads ``n`` numbers from an ascii file into a 1-d tensor (THDiskFile_new + "
+                      "THFile_read<Type>). Byte and Char read characters, as TH does.")
+    ns["ELEMENT_TYPE"] = etype
     names = ["Tensor", "Storage", "AccReal", "Real", "read1dFile", "from_numpy",
              "from_tensor", "empty", "numel"]
     module = sys.modules[module_name]
@@ -489,13 +506,8 @@ def instantiate(module_name: str, type_name: str) -> None:
                     and (row is None or _plan.is_module_function(family, row.concept))):
                 lazy[snake(family[len("Tensor_"):])] = family[len("Tensor_"):]
 
-        def zeros(*shape: int) -> Tensor:
-            """A tensor of zeros of the given shape."""
-            t = cls.empty(*shape)
-            module.zero(t)
-            return t
-
-        ns["zeros"] = zeros  # rather than C's THTensor_zeros (which takes a LongStorage)
+        # rather than C's THTensor_zeros (which takes a LongStorage)
+        ns["zeros"] = zeros_of(cls, lambda: module.zero, "A tensor of zeros of the given shape.")
         lazy.pop("zeros", None)
         names += [n for n in [*lazy, "zeros"] if n not in names]
     for name in names:

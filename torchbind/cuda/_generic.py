@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from torchbind import _plan
-from torchbind._generic import describe, generate, snake
+from torchbind._generic import core_members, describe, generate, snake, zeros_of
 from torchbind._types import TYPES
 from torchbind.cuda import _lib
 from torchbind.cuda._thcapi import cuda_name
@@ -73,35 +73,14 @@ def instantiate(module_name: str, type_name: str) -> None:
     tensor.bind()
     etype = TYPES[type_name]
     cls = tensor.TENSOR_CLASSES[type_name]
-    ns: dict[str, Any] = {
-        "Tensor": cls,
-        "Storage": tensor.STORAGE_CLASSES[type_name],
-        "AccReal": etype.acc,
-        "Real": float if etype.floating else int,
-        "from_numpy": cls.from_numpy,
-        "from_tensor": cls.from_tensor,
-        "empty": cls.empty,
-    }
-
-    def read1dFile(path: str | os.PathLike[str], n: int) -> Any:
-        """Reads ``n`` numbers from an ascii file on the host (the CPU module's read1dFile),
-        then sends them to the GPU."""
+    def read(path: str | os.PathLike[str], n: int) -> Any:
         from torchbind.cuda.tensor import _cpu_module
         return cls.from_tensor(_cpu_module(etype).read1dFile(path, n))
 
-    def numel(t: Any) -> int:
-        """The number of elements."""
-        if not isinstance(t, cls):
-            raise TypeError(f"expected a {cls.__name__}, got {type(t).__name__}")
-        return t.numel()
-
-    def zeros(*shape: int) -> Any:
-        """A device tensor of zeros of the given shape."""
-        t = cls.empty(*shape)
-        ns["zero"](t)
-        return t
-
-    ns.update(read1dFile=read1dFile, numel=numel, zeros=zeros)
+    ns = core_members(etype, cls, tensor.STORAGE_CLASSES[type_name], read,
+                      "Reads ``n`` numbers from an ascii file on the host (the CPU module's "
+                      "read1dFile), then sends them to the GPU.")
+    ns["zeros"] = zeros_of(cls, lambda: ns["zero"], "A device tensor of zeros of the given shape.")
     classes = {**tensor.TENSOR_CLASSES,
                **{cuda_name(t): c for t, c in tensor.TENSOR_CLASSES.items()}}
     families = sorted({p.family for p in _lib.PROTOTYPES.values()
