@@ -252,7 +252,8 @@ for _cls in (ByteStorage, CharStorage, ShortStorage, IntStorage, LongStorage, Fl
     _cls._th_free = ffi.declare(_t.fn("Storage_free"))
     _cls._th_retain = ffi.declare(_t.fn("Storage_retain"))
     # torchbind's libTH: one call each (ctypes functions bind no self); upstream's: its calls
-    pins = ((ffi.raw(_t.fn("Storage_pin"), quick=True), ffi.raw(_t.fn("Storage_unpin"), quick=True))
-            if hasattr(ffi.lib, _t.fn("Storage_pin")) else _pin_by_steps(_cls))
+    _one_call = ffi.raw_if_exported(_t.fn("Storage_pin"), quick=True)
+    pins = ((_one_call, ffi.raw(_t.fn("Storage_unpin"), quick=True)) if _one_call is not None
+            else _pin_by_steps(_cls))
     _cls._pin, _cls._unpin = staticmethod(pins[0]), staticmethod(pins[1])
     STORAGE_CLASSES[_t.name] = _cls
