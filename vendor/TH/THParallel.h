@@ -29,6 +29,21 @@ TH_EXPORT int THParallel_getNumThreads(void);
 #define TH_SIMD_CLONES
 #endif
 
+/* TH_LEAN: this function is compiled at -O2 in an -O3 build: for the strided walks around the
+ * kernels (a copy's element-by-element fallback), where -O3's loop versions took much of the
+ * build's CPU and bought no measured speed. The kernels they call are TH_NOINLINE, so that they
+ * keep -O3 (and are compiled once, not once per call site). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
+#define TH_LEAN __attribute__((optimize("O2")))
+#else
+#define TH_LEAN
+#endif
+#if defined(__GNUC__)
+#define TH_NOINLINE __attribute__((noinline))
+#else
+#define TH_NOINLINE
+#endif
+
 /* TH_OMP(parallel ...) is `#pragma omp parallel ...` when OpenMP is on, nothing otherwise. */
 #define TH_PRAGMA_STR_(x) _Pragma(#x)
 #ifdef _OPENMP
@@ -135,44 +150,41 @@ TH_EXPORT void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff
   do {                                                                                        \
     ptrdiff_t thpN_ = (N);                                                                    \
     int thpT_ = (THREADS);                                                                    \
-    if (thpT_ <= 1) {                                                                         \
-      const ptrdiff_t BEGIN = 0, END = thpN_;                                                 \
-      const int PIECE = 0, PIECES = 1;                                                        \
-      (void)PIECE;                                                                            \
-      (void)PIECES;                                                                           \
-      __VA_ARGS__                                                                             \
-    } else {                                                                                  \
-      static THParallelSite thpSite_;                                                         \
-      ptrdiff_t thpW_ = (WORK);                                                               \
-      int64_t thpT0_;                                                                         \
-      if (THParallel_useTeam(&thpSite_, thpW_, thpT_, &thpT0_)) {                             \
-        int64_t thpPiece0Ns_ = 0;                                                             \
-        ptrdiff_t thpPiece0Len_ = thpN_;                                                      \
-        TH_OMP(parallel num_threads(thpT_))                                                   \
-        {                                                                                     \
-          const int PIECES = THParallel_teamSize(), PIECE = THParallel_teamId();              \
-          const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);  \
-          const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
-          const int64_t thpA_ = PIECE == 0 ? THParallel_nowNs() : 0;                          \
-          (void)PIECES;                                                                       \
-          __VA_ARGS__                                                                         \
-          if (PIECE == 0) {                                                                   \
-            thpPiece0Ns_ = THParallel_nowNs() - thpA_;                                        \
-            thpPiece0Len_ = END - BEGIN;                                                      \
-          }                                                                                   \
+    static THParallelSite thpSite_;                                                           \
+    ptrdiff_t thpW_ = (WORK);                                                                 \
+    int64_t thpT0_ = 0;                                                                       \
+    if (thpT_ > 1 && THParallel_useTeam(&thpSite_, thpW_, thpT_, &thpT0_)) {                  \
+      int64_t thpPiece0Ns_ = 0;                                                               \
+      ptrdiff_t thpPiece0Len_ = thpN_;                                                        \
+      TH_OMP(parallel num_threads(thpT_))                                                     \
+      {                                                                                       \
+        const int PIECES = THParallel_teamSize(), PIECE = THParallel_teamId();                \
+        const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);    \
+        const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN);  \
+        const int64_t thpA_ = PIECE == 0 ? THParallel_nowNs() : 0;                            \
+        (void)PIECES;                                                                         \
+        __VA_ARGS__                                                                           \
+        if (PIECE == 0) {                                                                     \
+          thpPiece0Ns_ = THParallel_nowNs() - thpA_;                                          \
+          thpPiece0Len_ = END - BEGIN;                                                        \
         }                                                                                     \
-        THParallel_teamDone(&thpSite_, thpW_, thpN_, thpPiece0Len_, thpT0_, thpPiece0Ns_);    \
-      } else {                                                                                \
-        for (int thpK_ = 0; thpK_ < thpT_; thpK_++) {                                         \
-          const int PIECES = thpT_, PIECE = thpK_;                                            \
-          const ptrdiff_t BEGIN = THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);  \
-          const ptrdiff_t END = THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
-          (void)PIECE;                                                                        \
-          (void)PIECES;                                                                       \
-          __VA_ARGS__                                                                         \
-        }                                                                                     \
-        THParallel_serialDone(&thpSite_, thpW_, thpT0_);                                      \
       }                                                                                       \
+      THParallel_teamDone(&thpSite_, thpW_, thpN_, thpPiece0Len_, thpT0_, thpPiece0Ns_);      \
+    } else {                                                                                  \
+      /* one piece (THREADS <= 1), or the pieces one after the other: CODE's second and last \
+       * expansion (each is a vectorised loop or more: a third doubled some files' build) */ \
+      const int thpP_ = thpT_ > 1 ? thpT_ : 1;                                                \
+      for (int thpK_ = 0; thpK_ < thpP_; thpK_++) {                                           \
+        const int PIECES = thpP_, PIECE = thpK_;                                              \
+        const ptrdiff_t BEGIN =                                                               \
+            thpP_ == 1 ? 0 : THParallel_pieceStartAligned(thpN_, PIECES, PIECE, ALIGN);       \
+        const ptrdiff_t END =                                                                 \
+            thpP_ == 1 ? thpN_ : THParallel_pieceStartAligned(thpN_, PIECES, PIECE + 1, ALIGN); \
+        (void)PIECE;                                                                          \
+        (void)PIECES;                                                                         \
+        __VA_ARGS__                                                                           \
+      }                                                                                       \
+      if (thpT_ > 1) THParallel_serialDone(&thpSite_, thpW_, thpT0_);                         \
     }                                                                                         \
   } while (0)
 

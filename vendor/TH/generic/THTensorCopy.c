@@ -143,14 +143,15 @@ static inline ptrdiff_t THCopyTiles_planeOffset(const THCopyTiles *t, ptrdiff_t 
  * as before). Its kernels are compiled per instruction set and the threads run them on their
  * share: copy<SRC>Contig (both contiguous) and copy<SRC>Tiled (jobs of a tiled copy). */
 #define TH_COPY_DEFINE(NAME, SRC, ST, SRC_TENSOR, SRC_NEL, SRC_CONTIG, CONV, SAME)           \
-  TH_SIMD_CLONES static void THTensor_(copy##SRC##Contig)(real *d, const ST *s, ptrdiff_t n) \
+  TH_SIMD_CLONES TH_NOINLINE static void THTensor_(copy##SRC##Contig)(real *d, const ST *s,  \
+                                                         ptrdiff_t n)                         \
   {                                                                                         \
     if (SAME) /* the C library's copy: it knows the machine (non-temporal stores and all) */ \
       memcpy(d, s, sizeof(real) * (size_t)n);                                               \
     else                                                                                    \
       for (ptrdiff_t i = 0; i < n; i++) d[i] = CONV(s[i]);                                  \
   }                                                                                         \
-  TH_SIMD_CLONES static void THTensor_(copy##SRC##Tiled)(real *d, const ST *s,              \
+  TH_SIMD_CLONES TH_NOINLINE static void THTensor_(copy##SRC##Tiled)(real *d, const ST *s,  \
                                                          const THCopyTiles *t, int gather,   \
                                                          ptrdiff_t j0, ptrdiff_t j1)         \
   {                                                                                         \
@@ -159,7 +160,11 @@ static inline ptrdiff_t THCopyTiles_planeOffset(const THCopyTiles *t, ptrdiff_t 
     else                                                                                    \
       TH_COPY_TILED_JOBS(t, j0, j1, TH_COPY_SCATTER_BLOCK, TH_COPY_SCATTER_ELEM, CONV);     \
   }                                                                                         \
-  void NAME(THTensor *tensor, SRC_TENSOR *src)                                              \
+  TH_NOINLINE static void THTensor_(copy##SRC##Walk)(THTensor *tensor, SRC_TENSOR *src)     \
+  {                                                                                         \
+    TH_TENSOR_APPLY2(real, tensor, ST, src, *tensor_data = CONV(*src_data););               \
+  }                                                                                         \
+  TH_LEAN void NAME(THTensor *tensor, SRC_TENSOR *src)                                      \
   {                                                                                         \
     ptrdiff_t n = THTensor_(nElement)(tensor);                                              \
     THArgCheck(n == SRC_NEL(src), 2, "sizes do not match: %td vs %td elements", n,          \
@@ -202,7 +207,7 @@ static inline ptrdiff_t THCopyTiles_planeOffset(const THCopyTiles *t, ptrdiff_t 
         return;                                                                             \
       }                                                                                     \
     }                                                                                       \
-    TH_TENSOR_APPLY2(real, tensor, ST, src, *tensor_data = CONV(*src_data););               \
+    THTensor_(copy##SRC##Walk)(tensor, src);                                                \
   }
 
 #define TH_COPY_SAME(x) (x)
