@@ -260,23 +260,26 @@ def generate_rename(protos: list[Prototype], prefix: str = "TH", header: str = _
 
 
 def generate_exports(protos: list[Prototype], implemented: set[str], prefix: str = "TH",
-                     header: str = _HEADER) -> str:
+                     header: str = _HEADER, parts: int = 1) -> list[str]:
     """THExports.c (or THCExports.c, with prefix THC): each implemented public function as a
     call of its _impl, guarded by THGuard.h's TH_GUARDED_* macros (each library has its own
-    guard state)."""
-    out = [header, f'#include "{prefix}.h"', '#include "THGuard.h"', ""]
-    for p in protos:
-        if p.variadic or p.symbol not in implemented:
-            continue
-        call = f"{p.symbol}_impl({', '.join(q.name for q in p.params)})"
-        out.append(p.c_declaration(p.symbol + "_impl") + ";")
-        out.append(p.c_declaration() + "\n{")
-        if p.restype == "void":
-            out.append(f"  TH_GUARDED_VOID({call});")
-        else:
-            out.append(f"  TH_GUARDED_VALUE({p.restype}, {call});")
-        out.append("}\n")
-    return "\n".join(out)
+    guard state); in ``parts`` files of about equal length, which the build compiles in parallel
+    (it compiles them last, after every object they wrap)."""
+    wrapped = [p for p in protos if not p.variadic and p.symbol in implemented]
+    files = []
+    for k in range(parts):
+        out = [header, f'#include "{prefix}.h"', '#include "THGuard.h"', ""]
+        for p in wrapped[k * len(wrapped) // parts:(k + 1) * len(wrapped) // parts]:
+            call = f"{p.symbol}_impl({', '.join(q.name for q in p.params)})"
+            out.append(p.c_declaration(p.symbol + "_impl") + ";")
+            out.append(p.c_declaration() + "\n{")
+            if p.restype == "void":
+                out.append(f"  TH_GUARDED_VOID({call});")
+            else:
+                out.append(f"  TH_GUARDED_VALUE({p.restype}, {call});")
+            out.append("}\n")
+        files.append("\n".join(out))
+    return files
 
 
 def version_script(names: list[str]) -> str:
@@ -321,14 +324,17 @@ class Generator(NamedTuple):
 def _main(argv: list[str], gen: Generator | None = None) -> None:
     """The build's entry point (CMake's th_api_library), for either library:
     ``rename TABLE OUT`` writes PREFIXRename.h; ``exports TABLE OUT NM OBJECT...`` writes
-    PREFIXExports.c and its version script (.map) for the _impl functions the objects define."""
+    PREFIXExports.c and PREFIXExports_1.c (two halves) and the version script (.map) for the _impl
+    functions the objects define."""
     gen = gen or TH_GENERATOR
     if len(argv) >= 3 and argv[0] == "rename":
         Path(argv[2]).write_text(generate_rename(gen.load(Path(argv[1])), gen.prefix, gen.header))
     elif len(argv) >= 4 and argv[0] == "exports":
         table, out, nm, *objects = argv[1:]
         impls, protos = defined_impls(nm, objects), gen.load(Path(table))
-        Path(out).write_text(generate_exports(protos, impls, gen.prefix, gen.header))
+        first, second = generate_exports(protos, impls, gen.prefix, gen.header, parts=2)
+        Path(out).write_text(first)
+        Path(out).with_name(Path(out).stem + "_1.c").write_text(second)
         Path(out).with_suffix(".map").write_text(gen.version_script(protos, impls))
     else:
         sys.exit(f"usage: {gen.script} rename TABLE OUT | exports TABLE OUT NM OBJECT...")

@@ -101,8 +101,9 @@ static inline ptrdiff_t THCopyTiles_planeOffset(const THCopyTiles *t, ptrdiff_t 
           for (long jj_ = j0_; jj_ < jm_; jj_ += TH_COPY_MICRO) {                           \
             if (rs_ == 1)                                                                   \
               BLOCK(ii_, jj_, 1, CONV);                                                     \
-            else                                                                            \
-              BLOCK(ii_, jj_, rs_, CONV);                                                   \
+            else /* as many elements, one by one (blocks of every stride: minutes of build) */ \
+              for (long i_ = ii_; i_ < ii_ + TH_COPY_MICRO; i_++)                           \
+                for (long j_ = jj_; j_ < jj_ + TH_COPY_MICRO; j_++) ELEM(i_, j_, rs_, CONV); \
           }                                                                                 \
         for (long i_ = i0_; i_ < i1_; i_++)                                                 \
           for (long j_ = (i_ < im_ ? jm_ : j0_); j_ < j1_; j_++) ELEM(i_, j_, rs_, CONV);   \
