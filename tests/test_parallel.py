@@ -1,6 +1,6 @@
-"""Threads (vendor/TH/THParallel.*): a job above the threshold (100000 elements) is cut into
-THGetNumThreads() pieces whatever runs them, and runs them on an OpenMP team only when earlier
-calls say the team pays (TH_PARALLEL_ADAPT=0: always, as before). Behaviour only, no timings:
+"""Threads (vendor/TH/THParallel.*): a job above the threshold (100000 elements; 32768 for exp
+and sigmoid) is cut into THGetNumThreads() pieces whatever runs them, and runs them on an OpenMP
+team only when earlier calls say the team pays (TH_PARALLEL_ADAPT=0: always, as before). Behaviour only, no timings:
 the thread count is still the one set, the answers do not depend on who ran the pieces, and a
 first large call does not start a team. Also sort at the sizes around its algorithm cut-offs."""
 
@@ -20,6 +20,7 @@ from torchbind import ffi
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLD = 100000  # TH_OMP_THRESHOLD
+HEAVY_THRESHOLD = 32768  # TH_OMP_THRESHOLD_HEAVY: exp and sigmoid
 
 
 def run(code: str, **env: str) -> str:
@@ -112,7 +113,8 @@ for n in {sizes}:
 print(json.dumps(out))
 """
 
-SIZES = [THRESHOLD, THRESHOLD + 1, THRESHOLD + 64, (1 << 17) + 3, 1 << 20]
+SIZES = [HEAVY_THRESHOLD + 1, 50000, THRESHOLD, THRESHOLD + 1, THRESHOLD + 64, (1 << 17) + 3,
+         1 << 20]
 
 
 def test_answers_do_not_depend_on_who_runs_the_pieces():

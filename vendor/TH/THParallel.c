@@ -98,6 +98,28 @@ static void THParallel_average(_Atomic int_least64_t *avg, int64_t sample)
   atomic_store_explicit(avg, old ? (old + sample) / 2 : sample, memory_order_relaxed);
 }
 
+/* What a team idle for idle class c is expected to cost now: its class's faded measurement (or
+ * the guess), and never more than a longer-idle class has measured, since a team woken sooner
+ * is at least as warm. Without that bound, one slow sample in a class would keep teams out of
+ * it for good: a class is measured again only when a team runs in it (seen as warm back-to-back
+ * calls alternating between a team and one thread). */
+static int64_t THParallel_teamCost(int c, int64_t now)
+{
+  int64_t best = -1;
+  for (int k = c; k < TH_PARALLEL_IDLE_CLASSES; k++) {
+    int64_t cost = atomic_load_explicit(&team_cost[k], memory_order_relaxed);
+    if (cost == 0) {
+      if (k == c) best = team_cost_guess[c];
+      continue;
+    }
+    int64_t age = now - atomic_load_explicit(&team_cost_at[k], memory_order_relaxed);
+    int64_t halvings = age / THParallel_FADE_NS;
+    cost = halvings >= 62 ? 0 : cost >> halvings;
+    if (best < 0 || cost < best) best = cost;
+  }
+  return best;
+}
+
 int THParallel_useTeam(THParallelSite *site, ptrdiff_t work, int threads, int64_t *t0)
 {
   int64_t now = THParallel_nowNs();
@@ -107,14 +129,7 @@ int THParallel_useTeam(THParallelSite *site, ptrdiff_t work, int threads, int64_
   if (ps == 0) return 0; /* measure this site and size on one thread first */
   double serial = (double)ps * (double)work * 1e-3; /* ns */
   int c = THParallel_idleClass(now);
-  int64_t cost = atomic_load_explicit(&team_cost[c], memory_order_relaxed);
-  if (cost == 0) {
-    cost = team_cost_guess[c];
-  } else {
-    int64_t age = now - atomic_load_explicit(&team_cost_at[c], memory_order_relaxed);
-    int64_t halvings = age / THParallel_FADE_NS;
-    cost = halvings >= 62 ? 0 : cost >> halvings;
-  }
+  int64_t cost = THParallel_teamCost(c, now);
   if (serial / threads + (double)cost < 0.9 * serial) return 1;
   /* Back-to-back jobs on one thread never see a warm team: it went to sleep after its last job.
    * When they come within the warm class's window and a warm team would pay, wake one every

@@ -424,8 +424,9 @@ void THTensor_(cpow)(THTensor *r_, THTensor *t, THTensor *src)
       real *rp = THTensor_(data)(r_), *tp = THTensor_(data)(t);                              \
       ptrdiff_t n = THTensor_(nElement)(t);                                                  \
       size_t bytes = sizeof(real) * (size_t)n;                                               \
-      int threads = THParallel_partialOverlap(rp, tp, bytes, bytes) ? 1                      \
-                                                                    : THParallel_threadsFor(n); \
+      int threads = THParallel_partialOverlap(rp, tp, bytes, bytes)                          \
+                        ? 1                                                                  \
+                        : THParallel_threadsAbove(n, TH_OMP_THRESHOLD_HEAVY);                \
       TH_PARALLEL_PIECES_T(threads, n, b, e, k_, kn_, THTensor_(NAME##Kernel)(rp + b, tp + b, e - b);); \
     } else {                                                                                 \
       TH_TENSOR_APPLY2(real, r_, real, t, real x = *t_data; *r__data = (real)(__VA_ARGS__);); \
