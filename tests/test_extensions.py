@@ -81,6 +81,8 @@ def _without_extensions(monkeypatch):
     """The Python layer as it runs on an upstream libTH (no extension functions)."""
     for cls in TENSOR_CLASSES.values():
         monkeypatch.setattr(cls, "_foreign", None)
+        monkeypatch.setattr(cls, "_new_cadd", None)
+        monkeypatch.setattr(cls, "_new_cmul", None)
     for cls in STORAGE_CLASSES.values():
         pin, unpin = _pin_by_steps(cls)
         monkeypatch.setattr(cls, "_pin", staticmethod(pin))
@@ -150,3 +152,73 @@ def test_an_export_of_lent_memory_keeps_the_lender_alive():
     del v
     gc.collect()
     assert ref() is None and lender() is None
+
+
+MATH = [t for t in TYPES if t != "Half"]
+
+
+def _operands(cls, shape, views):
+    """Two tensors of `shape` (non-contiguous when views) and their numpy copies."""
+    rng = np.random.default_rng(len(shape))
+    a = (rng.integers(0, 200, size=shape) - (0 if cls.etype.dtype.kind == "u" else 100))
+    a, b = a.astype(cls.etype.dtype), a[::-1].astype(cls.etype.dtype)
+    if views:  # transposed / strided views over bigger arrays
+        x = cls.from_numpy(np.ascontiguousarray(a.T)).t() if a.ndim == 2 else (
+            cls.from_numpy(np.repeat(a, 2)[::2].copy().repeat(2))[::2])
+        y = cls.from_numpy(np.ascontiguousarray(b.T)).t() if b.ndim == 2 else (
+            cls.from_numpy(b.repeat(2))[::2])
+    else:
+        x, y = cls.from_numpy(a), cls.from_numpy(b)
+    return x, y, a, b
+
+
+@pytest.mark.parametrize("t", MATH)
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (3, 4)])
+@pytest.mark.parametrize("views", [False, True], ids=["contiguous", "views"])
+def test_new_cadd_and_new_cmul(t, shape, views):
+    """newCadd(t, v, src) = t + v * src and newCmul(t, src) = t * src, in a new contiguous
+    tensor of t's sizes, wrapping as the type's arithmetic does (numpy's oracle)."""
+    cls = TENSOR_CLASSES[t]
+    x, y, a, b = _operands(cls, shape, views)
+    if views and len(shape) == 2:
+        assert not x.is_contiguous() and not y.is_contiguous()
+    with np.errstate(over="ignore"):
+        for value in (1, 3, cls._minus_one):
+            r = cls._adopt(_fn(t, "Tensor_newCadd")(x.address, value, y.address), None)
+            assert r.shape == shape and r.is_contiguous()
+            expect = (a + np.asarray(value).astype(a.dtype) * b).astype(a.dtype)
+            np.testing.assert_array_equal(np.asarray(r), expect)
+        r = cls._adopt(_fn(t, "Tensor_newCmul")(x.address, y.address), None)
+        np.testing.assert_array_equal(np.asarray(r), (a * b).astype(a.dtype))
+
+
+@pytest.mark.parametrize("t", MATH)
+def test_new_cadd_and_new_cmul_give_null_for_different_sizes(t):
+    """Different sizes (even with as many elements): NULL and no error, for the caller to
+    broadcast; nothing allocated."""
+    cls = TENSOR_CLASSES[t]
+    for sx, sy in [((3,), (4,)), ((2, 3), (3, 2)), ((6,), (2, 3)), ((2, 3), (1, 3))]:
+        x, y = cls.empty(*sx), cls.empty(*sy)
+        assert ffi.raw(f"TH{t}Tensor_newCadd")(x.address, 1, y.address) is None
+        assert ffi.raw(f"TH{t}Tensor_newCmul")(x.address, y.address) is None
+        assert not ffi._pending.value
+
+
+@pytest.mark.parametrize("upstream_calls", [False, True], ids=["extensions", "upstream calls"])
+@pytest.mark.parametrize("t", MATH)
+def test_operators_agree_with_and_without_extensions(t, upstream_calls, monkeypatch):
+    """t + u, t - u, t * u: the one-call path and the upstream calls give the same tensors,
+    for one size (fused) and for broadcast shapes (the general path)."""
+    if upstream_calls:
+        _without_extensions(monkeypatch)
+    cls = TENSOR_CLASSES[t]
+    for shape, views in [((5,), False), ((3, 4), True), ((0,), False), ((1,), False)]:
+        x, y, a, b = _operands(cls, shape, views)
+        with np.errstate(over="ignore"):
+            for got, expect in [(x + y, a + b), (x - y, a - b), (x * y, a * b)]:
+                assert type(got) is cls and got.shape == shape
+                np.testing.assert_array_equal(np.asarray(got), expect.astype(a.dtype))
+    row = cls.from_numpy(np.arange(4).astype(cls.etype.dtype))
+    m = cls.from_numpy(np.ones((3, 4), cls.etype.dtype))
+    np.testing.assert_array_equal(np.asarray(m + row), 1 + np.arange(4)[None, :].repeat(3, 0))
+    np.testing.assert_array_equal(np.asarray(m * row), np.arange(4)[None, :].repeat(3, 0))

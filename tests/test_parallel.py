@@ -1,8 +1,9 @@
 """Threads (vendor/TH/THParallel.*): a job above the threshold (100000 elements; 32768 for exp
 and sigmoid) is cut into THGetNumThreads() pieces whatever runs them, and runs them on an OpenMP
-team only when earlier calls say the team pays (TH_PARALLEL_ADAPT=0: always, as before). Behaviour only, no timings:
-the thread count is still the one set, the answers do not depend on who ran the pieces, and a
-first large call does not start a team. Also sort at the sizes around its algorithm cut-offs."""
+team only when earlier calls say the team pays (TH_PARALLEL_ADAPT=0: always, as before).
+Behaviour only, no timings: the thread count is still the one set, the answers do not depend on
+who ran the pieces, and a first large call does not start a team. Also sort at the sizes around
+its algorithm cut-offs."""
 
 from __future__ import annotations
 

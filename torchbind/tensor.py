@@ -155,6 +155,9 @@ class Tensor(TensorGeometry):
     storage_class: ClassVar[type[Storage]]
     _fns: ClassVar[dict[str, Any]]  # the fast paths' raw C functions and module functions
     _foreign: ClassVar[Any]  # raw TH<T>Tensor_newWithForeignData; None where the library lacks it
+    _new_cadd: ClassVar[Any]  # raw TH<T>Tensor_newCadd / newCmul: t + u, t - u, t * u of one size
+    _new_cmul: ClassVar[Any]  # in one call; None where the library (or the type) lacks them
+    _minus_one: ClassVar[int | float]  # -1 in the element type's arithmetic (csub's scale)
     _one: ClassVar[int | float]  # 1 in the element type (cadd's scale)
     _itemsize: ClassVar[int]  # the element's size in bytes
     _typestr: ClassVar[str]  # numpy's name of the element type ("<f4")
@@ -708,7 +711,14 @@ class Tensor(TensorGeometry):
             if other.__class__ is float or other.__class__ is int:
                 return cast(_TT, cls._fn(_FAMILY[scalar_fn])(self, other, out=out))
             p, q = self._th_ptr, other._th_ptr if other.__class__ is cls else 0
-            if q and p and cls._raw("Tensor_isSameSizeAs")(p, q):
+            if q and p and out is None and tensor_fn in _FUSED and cls._new_cadd is not None:
+                ptr = (cls._new_cmul(p, q) if tensor_fn == "Tensor_cmul" else
+                       cls._new_cadd(p, cls._one if tensor_fn == "Tensor_cadd" else
+                                     cls._minus_one, q))
+                if ptr or ffi._pending.value:
+                    return cls._adopt(ptr, None)
+                # NULL and no error: the sizes differ (broadcasting, below)
+            elif q and p and cls._raw("Tensor_isSameSizeAs")(p, q):
                 fn = cls._fn(_FAMILY[tensor_fn])
                 if tensor_fn in _SCALED:  # r = self +- 1 * other
                     return cast(_TT, fn(self, cls._one, other, out=out))
@@ -1260,6 +1270,7 @@ _PAD = (1, 1, 1)
 _FAMILY = {f"Tensor_{n}": n for n in (
     "add", "sub", "mul", "div", "remainder", "cadd", "csub", "cmul", "cdiv", "cremainder")}
 _SCALED = ("Tensor_cadd", "Tensor_csub")
+_FUSED = ("Tensor_cadd", "Tensor_csub", "Tensor_cmul")  # newCadd / newCmul where exported
 
 _MOVABLE = TH_STORAGE_FREEMEM | TH_STORAGE_RESIZABLE  # storage flags of memory that TH owns
 
@@ -1387,4 +1398,9 @@ for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTe
     _cls._itemsize, _cls._typestr = _t.dtype.itemsize, _t.dtype.str
     _cls._one = 1.0 if _t.floating else 1
     _cls._foreign = ffi.raw_if_exported(_t.fn("Tensor_newWithForeignData"), quick=True)
+    # O(n) work: released GIL (not quick); both or neither (one table row each, same types)
+    _cls._new_cadd = ffi.raw_if_exported(_t.fn("Tensor_newCadd"))
+    _cls._new_cmul = ffi.raw_if_exported(_t.fn("Tensor_newCmul"))
+    _cls._minus_one = (-1.0 if _t.floating else -1 if _t.signed or _t.name == "Half"
+                       else _wrap_neg_one(_t))
     TENSOR_CLASSES[_t.name] = _cls

@@ -396,6 +396,37 @@ void THTensor_(cmul)(THTensor *r_, THTensor *t, THTensor *src)
     TH_TENSOR_APPLY3(real, r_, real, t, real, src, *r__data = TH_UMUL(*t_data, *src_data););
 }
 
+/* torchbind's extensions (torchbind/th_ext.tsv): Python's `t + u`, `t - u` and `t * u` for two
+ * tensors of one size in one call, where upstream's functions take three (isSameSizeAs, new,
+ * cadd). Tensors of different sizes give NULL and no error: the caller broadcasts. The result's
+ * elements are allocated before anything else, so a failed allocation leaves nothing behind, and
+ * nothing after it can fail (the result has t's sizes already). */
+static THTensor *THTensor_(newResultOf)(THTensor *t)
+{
+  ptrdiff_t n = THTensor_(nElement)(t);
+  THStorage *s = THStorage_(newWithSize)(n);
+  THTensor *r = THTensor_(newWithStorage1d)(s, 0, n, 1);
+  THStorage_(free)(s);
+  THTensor_(resizeAs)(r, t);
+  return r;
+}
+
+THTensor *THTensor_(newCadd)(THTensor *t, real value, THTensor *src)
+{
+  if (!THTensor_(isSameSizeAs)(t, src)) return NULL;
+  THTensor *r = THTensor_(newResultOf)(t);
+  THTensor_(cadd)(r, t, value, src);
+  return r;
+}
+
+THTensor *THTensor_(newCmul)(THTensor *t, THTensor *src)
+{
+  if (!THTensor_(isSameSizeAs)(t, src)) return NULL;
+  THTensor *r = THTensor_(newResultOf)(t);
+  THTensor_(cmul)(r, t, src);
+  return r;
+}
+
 void THTensor_(cdiv)(THTensor *r_, THTensor *t, THTensor *src)
 {
   THTensor_(checkSameNumel)(t, src, 3);

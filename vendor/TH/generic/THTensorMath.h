@@ -17,6 +17,10 @@ TH_API void THTensor_(cadd)(THTensor *r_, THTensor *t, real value, THTensor *src
 TH_API void THTensor_(csub)(THTensor *self, THTensor *src1, real value, THTensor *src2);
 TH_API void THTensor_(cmul)(THTensor *r_, THTensor *t, THTensor *src);
 TH_API void THTensor_(cdiv)(THTensor *r_, THTensor *t, THTensor *src);
+/* torchbind's extensions: t + value * src and t * src in a new tensor when t and src have the
+ * same sizes; NULL (and no error) when they do not. */
+TH_API THTensor *THTensor_(newCadd)(THTensor *t, real value, THTensor *src);
+TH_API THTensor *THTensor_(newCmul)(THTensor *t, THTensor *src);
 
 TH_API void THTensor_(addmv)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor *mat, THTensor *vec);
 TH_API void THTensor_(addmm)(THTensor *r_, real beta, THTensor *t, real alpha, THTensor *mat1, THTensor *mat2);
