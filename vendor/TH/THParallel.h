@@ -33,10 +33,10 @@ TH_EXPORT int THParallel_getNumThreads(void);
 #define TH_SIMD_CLONES
 #endif
 
-/* TH_LEAN: this function is compiled at -O2 in an -O3 build: for the strided walks around the
- * kernels (a copy's element-by-element fallback), where -O3's loop versions took much of the
- * build's CPU and bought no measured speed. The kernels they call are TH_NOINLINE, so that they
- * keep -O3 (and are compiled once, not once per call site). */
+/* TH_LEAN: this function is compiled at -O2 in an -O3 build: for dispatchers that choose among
+ * kernels (a copy's contiguous, tiled and element-by-element ones), where -O3 inlined and
+ * versioned the kernels again at each call, which took much of the build's CPU and bought no
+ * measured speed. The kernels are TH_NOINLINE, so that they keep -O3 and are compiled once. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__)
 #define TH_LEAN __attribute__((optimize("O2")))
 #else
