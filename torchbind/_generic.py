@@ -465,8 +465,8 @@ def core_members(etype: ElementType, cls: Any, storage: Any,
 
     read1dFile.__doc__ = read_doc
     return {"Tensor": cls, "Storage": storage, "AccReal": etype.acc,
-            "Real": float if etype.floating else int, "from_numpy": cls.from_numpy,
-            "from_tensor": cls.from_tensor, "empty": cls.empty, "read1dFile": read1dFile,
+            "Real": float if etype.floating else int, "read1dFile": read1dFile,
+            "from_numpy": cls.from_numpy, "from_tensor": cls.from_tensor, "empty": cls.empty,
             "numel": numel}
 
 
@@ -490,9 +490,7 @@ def instantiate(module_name: str, type_name: str) -> None:
     ns = core_members(etype, cls, STORAGE_CLASSES[type_name], lambda path, n: read_1d(cls, path, n),
                       "Reads ``n`` numbers from an ascii file into a 1-d tensor (THDiskFile_new + "
                       "THFile_read<Type>). Byte and Char read characters, as TH does.")
-    ns["ELEMENT_TYPE"] = etype
-    names = ["Tensor", "Storage", "AccReal", "Real", "read1dFile", "from_numpy",
-             "from_tensor", "empty", "numel"]
+    names = list(ns)
     module = sys.modules[module_name]
     # The module functions are made on first use (module __getattr__, PEP 562): importing a
     # module costs only knowing their names. Python name -> the family's name after Tensor_.

@@ -889,8 +889,7 @@ class Tensor(TensorGeometry):
 
     def __neg__(self: _TT) -> _TT:
         """-x; for Byte it wraps around (0 - x mod 256), as TH's arithmetic does."""
-        minus_one = -1 if self.etype.signed else _wrap_neg_one(self.etype)
-        return self._binary(minus_one, "Tensor_mul", "Tensor_cmul")
+        return self._binary(self._minus_one, "Tensor_mul", "Tensor_cmul")
 
     def __pos__(self: _TT) -> _TT:
         return self.copy()
@@ -1401,6 +1400,5 @@ for _cls in (ByteTensor, CharTensor, ShortTensor, IntTensor, LongTensor, FloatTe
     # O(n) work: released GIL (not quick); both or neither (one table row each, same types)
     _cls._new_cadd = ffi.raw_if_exported(_t.fn("Tensor_newCadd"))
     _cls._new_cmul = ffi.raw_if_exported(_t.fn("Tensor_newCmul"))
-    _cls._minus_one = (-1.0 if _t.floating else -1 if _t.signed or _t.name == "Half"
-                       else _wrap_neg_one(_t))
+    _cls._minus_one = -1.0 if _t.floating else -1 if _t.signed else _wrap_neg_one(_t)
     TENSOR_CLASSES[_t.name] = _cls
