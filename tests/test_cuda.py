@@ -43,7 +43,7 @@ def _nvcc() -> str | None:
 
 needs_lib = pytest.mark.skipif(
     not THC_PATH.exists(),
-    reason=f"libTHC.so is not built (no CUDA compiler when the package was built): {THC_PATH}")
+    reason=f"libTHC.so is not built (no GPU or no CUDA compiler at build time): {THC_PATH}")
 
 GPU_REASON = torchbind.cuda.unavailable_reason()
 needs_gpu = pytest.mark.skipif(GPU_REASON is not None, reason=f"no usable GPU: {GPU_REASON}")
@@ -180,12 +180,44 @@ def test_allowlists_name_table_rows():
     assert set(NOT_IMPLEMENTED_PLAIN) <= plain, set(NOT_IMPLEMENTED_PLAIN) - plain
 
 
-def test_libthc_is_built_where_a_cuda_compiler_is():
+def _gpu_archs() -> list[str]:
+    """This machine's GPUs' compute capabilities as CMake spells them ("90"), as the build
+    reads them from nvidia-smi; none without a GPU or its driver."""
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    caps = re.findall(r"[0-9]+\.[0-9]+", out.stdout) if out.returncode == 0 else []
+    return list(dict.fromkeys(c.replace(".", "") for c in caps))
+
+
+def test_libthc_is_built_where_a_cuda_compiler_and_a_gpu_are():
     if not ffi.BUNDLED:
         pytest.skip("libTH is from TORCHBIND_TH_LIBRARY: only the bundled build is checked")
-    if _nvcc() is None:
-        pytest.skip("no CUDA compiler (nvcc) on this machine, so libTHC is not built here")
-    assert THC_PATH.exists(), f"nvcc exists but no libTHC.so is next to {ffi.LIBRARY_PATH}"
+    if _nvcc() is None or not _gpu_archs():
+        pytest.skip("no CUDA compiler (nvcc) or no GPU on this machine: libTHC is built here "
+                    "only with TH_CUDA=ON")
+    assert THC_PATH.exists(), f"nvcc and a GPU exist but no libTHC.so is next to {ffi.LIBRARY_PATH}"
+
+
+def test_cmake_auto_builds_libthc_for_this_machines_gpus(tmp_path):
+    """TH_CUDA=AUTO: no libTHC without a GPU (it could not run, and it costs a fifth of the
+    build); with one (and nvcc), libTHC for exactly that GPU's architecture."""
+    if not shutil.which("cmake"):
+        pytest.skip("no cmake")
+    if os.environ.get("TORCHBIND_SANITIZE_RUN"):
+        pytest.skip("runs cmake, which the sanitizer runtimes preloaded here would disturb")
+    archs = _gpu_archs()
+    if archs and _nvcc() is None:
+        pytest.skip("a GPU but no CUDA compiler: AUTO builds no libTHC for want of nvcc")
+    out = subprocess.run(["cmake", "-S", str(ROOT), "-B", str(tmp_path / "auto")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    if archs:
+        assert f"building libTHC for CUDA architectures {';'.join(archs)};" in out.stdout
+    else:
+        assert "THC: not built (TH_CUDA=AUTO and no GPU on this machine" in out.stdout
 
 
 @needs_lib

@@ -47,7 +47,7 @@ def _cuda() -> str:
 
     lib = ffi.LIBRARY_PATH.with_name("libTHC.so")
     if not lib.exists():
-        return "not built (no libTHC.so: the build found no CUDA compiler)"
+        return "not built (no libTHC.so: the build found no GPU or no CUDA compiler)"
     try:
         cuda = importlib.import_module("torchbind.cuda")
     except (ImportError, OSError) as e:

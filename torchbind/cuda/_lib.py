@@ -49,8 +49,9 @@ def library() -> ctypes.CDLL:
             if _lib is None:
                 if not LIBRARY_PATH.exists():
                     raise ImportError(
-                        f"libTHC not found at {LIBRARY_PATH}: the build found no CUDA compiler "
-                        "(install with nvcc on PATH, or configure with -DTH_CUDA=ON)")
+                        f"libTHC not found at {LIBRARY_PATH}: the build found no GPU or no CUDA "
+                        "compiler (it builds libTHC where both are; with nvcc on PATH, "
+                        "pip install -Ccmake.define.TH_CUDA=ON . builds it anyway)")
                 try:
                     lib = ctypes.CDLL(str(LIBRARY_PATH))
                 except OSError as e:
