@@ -159,6 +159,22 @@ def test_copy_between_every_pair_of_types(src, dst):
         D.empty(5).copy_(s)
 
 
+@pytest.mark.parametrize("dst", ALL_TYPES, ids=lambda t: t.name)
+@pytest.mark.parametrize("src", ALL_TYPES, ids=lambda t: t.name)
+def test_tiled_copies_between_every_pair_of_types(src, dst):
+    """Transposed planes of at least 8x8 take the tiled copies (blocks within one type, element
+    by element across types), with edges that are not a multiple of a block or a tile."""
+    S, D = module(src), module(dst)
+    a = (np.arange(2 * 37 * 19) % 100).astype(src.dtype).reshape(2, 37, 19)
+    want = a.transpose(0, 2, 1).astype(dst.dtype)
+    d = D.empty(2, 19, 37)
+    d.copy_(S.from_numpy(a).transpose(1, 2))  # gather: strided source, contiguous destination
+    np.testing.assert_array_equal(np.asarray(d), want)
+    d2 = D.from_numpy(np.zeros((2, 37, 19), dst.dtype)).transpose(1, 2)
+    d2.copy_(S.from_numpy(np.ascontiguousarray(a.transpose(0, 2, 1))))  # scatter
+    np.testing.assert_array_equal(np.asarray(d2), want)
+
+
 def test_get_set_through_ffi(AnyT):
     name = AnyT.ELEMENT_TYPE.name
     a = arange(AnyT, 2, 3, 4, 5)
