@@ -92,11 +92,13 @@
 
 /* R = KERNEL over A (and B) with scalars V, W: R is of this type (PW_MAP) or a THByteTensor of
  * 0/1 (PW_MASK), already resized to A's shape. A contiguous job is cut in pieces (on a team
- * when it pays), one static site per call site; the rest is walked. */
-#define PW_RUN(RT, RCONTIG, RDATA, R, A, B, KERNEL, ARGS, WALK)                           \
+ * when it pays), one static site per call site; the rest is walked. V and W are evaluated once,
+ * into pwV_ and pwW_, which ARGS and WALK pass on. */
+#define PW_RUN(RT, RCONTIG, RDATA, R, A, B, KERNEL, V, W, ARGS, WALK)                     \
   do {                                                                                   \
     ptrdiff_t n_ = THTensor_(nElement)(A);                                               \
     if (n_ == 0) break;                                                                  \
+    const real pwV_ = (V), pwW_ = (W);                                                   \
     RT *rp_ = RDATA(R);                                                                  \
     if (RCONTIG(R) && THTensor_(isContiguous)(A) && THTensor_(isContiguous)(B)) {        \
       const real *ap_ = THTensor_(data)(A), *bp_ = THTensor_(data)(B);                   \
@@ -110,13 +112,13 @@
   } while (0)
 
 #define PW_RUN1(RT, RCONTIG, RDATA, R, A, KERNEL, V, W)                                   \
-  PW_RUN(RT, RCONTIG, RDATA, R, A, A, KERNEL,                                            \
-         (rp_ + pwB_, 1, ap_ + pwB_, 1, pwE_ - pwB_, (V), (W)),                          \
-         THTensor_(pwWalk1)(THTensor_(KERNEL), n_, &ir_, A, (V), (W)))
+  PW_RUN(RT, RCONTIG, RDATA, R, A, A, KERNEL, V, W,                                      \
+         (rp_ + pwB_, 1, ap_ + pwB_, 1, pwE_ - pwB_, pwV_, pwW_),                        \
+         THTensor_(pwWalk1)(THTensor_(KERNEL), n_, &ir_, A, pwV_, pwW_))
 #define PW_RUN2(RT, RCONTIG, RDATA, R, A, B, KERNEL, V, W)                                \
-  PW_RUN(RT, RCONTIG, RDATA, R, A, B, KERNEL,                                            \
-         (rp_ + pwB_, 1, ap_ + pwB_, 1, bp_ + pwB_, 1, pwE_ - pwB_, (V), (W)),           \
-         THTensor_(pwWalk2)(THTensor_(KERNEL), n_, &ir_, A, B, (V), (W)))
+  PW_RUN(RT, RCONTIG, RDATA, R, A, B, KERNEL, V, W,                                      \
+         (rp_ + pwB_, 1, ap_ + pwB_, 1, bp_ + pwB_, 1, pwE_ - pwB_, pwV_, pwW_),         \
+         THTensor_(pwWalk2)(THTensor_(KERNEL), n_, &ir_, A, B, pwV_, pwW_))
 
 /* Results of this type, and 0/1 masks in a THByteTensor. */
 #define PW_MAP1(R, A, KERNEL, V, W) \
@@ -128,11 +130,12 @@
 #define PW_MASK2(R, A, B, KERNEL, V, W) \
   PW_RUN2(unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, A, B, KERNEL, V, W)
 
-/* R = KERNEL(x, y, z) over A, B, C with scalar V, all of this type. */
+/* R = KERNEL(x, y, z) over A, B, C with scalar V (evaluated once), all of this type. */
 #define PW_MAP3(R, A, B, C, KERNEL, V)                                                    \
   do {                                                                                   \
     ptrdiff_t n_ = THTensor_(nElement)(R);                                               \
     if (n_ == 0) break;                                                                  \
+    const real pwV_ = (V);                                                               \
     if (THTensor_(isContiguous)(R) && THTensor_(isContiguous)(A) &&                       \
         THTensor_(isContiguous)(B) && THTensor_(isContiguous)(C)) {                      \
       real *rp_ = THTensor_(data)(R);                                                    \
@@ -140,9 +143,9 @@
       const real *cp_ = THTensor_(data)(C);                                              \
       TH_PARALLEL_RANGE(n_, pwB_, pwE_,                                                  \
                         THTensor_(KERNEL)(rp_ + pwB_, 1, ap_ + pwB_, 1, bp_ + pwB_, 1,   \
-                                          cp_ + pwB_, 1, pwE_ - pwB_, (V)););            \
+                                          cp_ + pwB_, 1, pwE_ - pwB_, pwV_););           \
     } else {                                                                             \
-      THTensor_(pwWalk3)(THTensor_(KERNEL), n_, R, A, B, C, (V));                        \
+      THTensor_(pwWalk3)(THTensor_(KERNEL), n_, R, A, B, C, pwV_);                       \
     }                                                                                    \
   } while (0)
 
