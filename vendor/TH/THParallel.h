@@ -136,7 +136,8 @@ static inline int THParallel_partialOverlap(const void *a, const void *b, size_t
 #define TH_PARALLEL_SIZE_CLASSES 16
 
 /* What one call site has measured: picoseconds per unit of work on one thread, per size class
- * (0: not measured yet). One per expansion of TH_PARALLEL_SPLIT (a static), shared by threads. */
+ * (0: not measured yet). One per call site (a static: TH_PARALLEL_SPLIT's own, or the one given
+ * to TH_PARALLEL_SPLIT_AT), shared by threads. */
 typedef struct {
   _Atomic int_least64_t ps[TH_PARALLEL_SIZE_CLASSES];
 } THParallelSite;
@@ -159,12 +160,21 @@ TH_EXPORT void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff
  * PIECES. CODE must not raise a TH error (it would leave the team), nor break or continue. */
 #define TH_PARALLEL_SPLIT_W(THREADS, N, WORK, ALIGN, BEGIN, END, PIECE, PIECES, ...)          \
   do {                                                                                        \
+    static THParallelSite thpSiteHere_;                                                       \
+    TH_PARALLEL_SPLIT_AT(&thpSiteHere_, THREADS, N, WORK, ALIGN, BEGIN, END, PIECE, PIECES,   \
+                         __VA_ARGS__);                                                        \
+  } while (0)
+
+/* The same with the call site's measurements in SITE (a THParallelSite *), for a function that
+ * runs the jobs of several call sites: each still adapts to its own. */
+#define TH_PARALLEL_SPLIT_AT(SITE, THREADS, N, WORK, ALIGN, BEGIN, END, PIECE, PIECES, ...)    \
+  do {                                                                                        \
     ptrdiff_t thpN_ = (N);                                                                    \
     int thpT_ = (THREADS);                                                                    \
-    static THParallelSite thpSite_;                                                           \
+    THParallelSite *thpSite_ = (SITE);                                                        \
     ptrdiff_t thpW_ = (WORK);                                                                 \
     int64_t thpT0_ = 0;                                                                       \
-    if (thpT_ > 1 && THParallel_useTeam(&thpSite_, thpW_, thpT_, &thpT0_)) {                  \
+    if (thpT_ > 1 && THParallel_useTeam(thpSite_, thpW_, thpT_, &thpT0_)) {                   \
       int64_t thpPiece0Ns_ = 0;                                                               \
       ptrdiff_t thpPiece0Len_ = thpN_;                                                        \
       TH_OMP(parallel num_threads(thpT_))                                                     \
@@ -180,7 +190,7 @@ TH_EXPORT void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff
           thpPiece0Len_ = END - BEGIN;                                                        \
         }                                                                                     \
       }                                                                                       \
-      THParallel_teamDone(&thpSite_, thpW_, thpN_, thpPiece0Len_, thpT0_, thpPiece0Ns_);      \
+      THParallel_teamDone(thpSite_, thpW_, thpN_, thpPiece0Len_, thpT0_, thpPiece0Ns_);      \
     } else {                                                                                  \
       /* one piece (THREADS <= 1), or the pieces one after the other: CODE's second and last \
        * expansion (each is a vectorised loop or more: a third doubled some files' build) */ \
@@ -195,7 +205,7 @@ TH_EXPORT void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff
         (void)PIECES;                                                                         \
         __VA_ARGS__                                                                           \
       }                                                                                       \
-      if (thpT_ > 1) THParallel_serialDone(&thpSite_, thpW_, thpT0_);                         \
+      if (thpT_ > 1) THParallel_serialDone(thpSite_, thpW_, thpT0_);                         \
     }                                                                                         \
   } while (0)
 
@@ -214,5 +224,10 @@ TH_EXPORT void THParallel_teamDone(THParallelSite *site, ptrdiff_t work, ptrdiff
 /* The same without the piece numbers: CODE(BEGIN, END) for an elementwise job. */
 #define TH_PARALLEL_RANGE(N, BEGIN, END, ...) \
   TH_PARALLEL_PIECES(N, BEGIN, END, thpPiece_, thpPieces_, __VA_ARGS__)
+
+/* The same with SITE's measurements (TH_PARALLEL_SPLIT_AT). */
+#define TH_PARALLEL_RANGE_AT(SITE, N, BEGIN, END, ...)                                \
+  TH_PARALLEL_SPLIT_AT(SITE, THParallel_threadsFor(N), N, N, 64, BEGIN, END, thpPiece_, \
+                       thpPieces_, __VA_ARGS__)
 
 #endif

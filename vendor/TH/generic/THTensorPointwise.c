@@ -21,11 +21,13 @@
 
 /* Each operation's expression is compiled once, into a kernel: a file-scope function over one
  * line of n elements of its operands (a flat loop, which the compiler vectorises, when every
- * stride is 1; a strided one otherwise), given the operation's scalars as v and w. The loops
- * below only call kernels: a large contiguous job in pieces, on a team when it pays
- * (THParallel.h), anything else line by line (THTensorApply.h's THIter). Expanding the
- * expression on each of those paths instead took half again the compile time (about 11 s
- * against 7.5 s of CPU for Float's part), at no measured gain. */
+ * stride is 1; a strided one otherwise), given the operation's scalars as v and w. Runners
+ * (pwRun*, one per arity and type) call kernels: a large contiguous job in pieces, on a team
+ * when it pays (THParallel.h), anything else line by line (THTensorApply.h's THIter). Expanding
+ * the expression on each of those paths instead took half again the compile time (about 11 s
+ * against 7.5 s of CPU for Float's part), and expanding the runner at each operation (its team
+ * region, its contiguity tests) nearly doubled it again (about 8 s against 4.4 s): neither was
+ * faster (measured in one process, old and new library interleaved). */
 
 /* A kernel: r[i] = EXPR(x) with x = a[i], for i in [0, n) (strides rs, as). RT: r's element
  * type (real, or unsigned char for 0/1 masks). */
@@ -91,62 +93,33 @@
   }
 
 /* R = KERNEL over A (and B) with scalars V, W: R is of this type (PW_MAP) or a THByteTensor of
- * 0/1 (PW_MASK), already resized to A's shape. A contiguous job is cut in pieces (on a team
- * when it pays), one static site per call site; the rest is walked. V and W are evaluated once,
- * into pwV_ and pwW_, which ARGS and WALK pass on. */
-#define PW_RUN(RT, RCONTIG, RDATA, R, A, B, KERNEL, V, W, ARGS, WALK)                     \
+ * 0/1 (PW_MASK), already resized to A's shape. The work is done by a runner (pwRun*, below: one
+ * per arity, shared by every operation), given this call site's THParallelSite so that each
+ * operation still learns on its own whether a team pays. V and W are evaluated once. */
+#define PW_RUN(RUN, RT, RCONTIG, RDATA, R, KERNEL, ...)                                     \
   do {                                                                                   \
-    ptrdiff_t n_ = THTensor_(nElement)(A);                                               \
-    if (n_ == 0) break;                                                                  \
-    const real pwV_ = (V), pwW_ = (W);                                                   \
-    RT *rp_ = RDATA(R);                                                                  \
-    if (RCONTIG(R) && THTensor_(isContiguous)(A) && THTensor_(isContiguous)(B)) {        \
-      const real *ap_ = THTensor_(data)(A), *bp_ = THTensor_(data)(B);                   \
-      (void)bp_;                                                                         \
-      TH_PARALLEL_RANGE(n_, pwB_, pwE_, THTensor_(KERNEL) ARGS;);                        \
-    } else {                                                                             \
-      THIter ir_;                                                                        \
-      THIter_init(&ir_, rp_, sizeof(RT), (R)->nDimension, (R)->size, (R)->stride);       \
-      WALK;                                                                              \
-    }                                                                                    \
+    static THParallelSite pwSite_;                                                       \
+    THTensor_(RUN)(&pwSite_, THTensor_(KERNEL), RDATA(R), sizeof(RT), RCONTIG(R),         \
+                   (R)->nDimension, (R)->size, (R)->stride, __VA_ARGS__);                \
   } while (0)
-
-#define PW_RUN1(RT, RCONTIG, RDATA, R, A, KERNEL, V, W)                                   \
-  PW_RUN(RT, RCONTIG, RDATA, R, A, A, KERNEL, V, W,                                      \
-         (rp_ + pwB_, 1, ap_ + pwB_, 1, pwE_ - pwB_, pwV_, pwW_),                        \
-         THTensor_(pwWalk1)(THTensor_(KERNEL), n_, &ir_, A, pwV_, pwW_))
-#define PW_RUN2(RT, RCONTIG, RDATA, R, A, B, KERNEL, V, W)                                \
-  PW_RUN(RT, RCONTIG, RDATA, R, A, B, KERNEL, V, W,                                      \
-         (rp_ + pwB_, 1, ap_ + pwB_, 1, bp_ + pwB_, 1, pwE_ - pwB_, pwV_, pwW_),         \
-         THTensor_(pwWalk2)(THTensor_(KERNEL), n_, &ir_, A, B, pwV_, pwW_))
 
 /* Results of this type, and 0/1 masks in a THByteTensor. */
 #define PW_MAP1(R, A, KERNEL, V, W) \
-  PW_RUN1(real, THTensor_(isContiguous), THTensor_(data), R, A, KERNEL, V, W)
+  PW_RUN(pwRun1, real, THTensor_(isContiguous), THTensor_(data), R, KERNEL, A, V, W)
 #define PW_MAP2(R, A, B, KERNEL, V, W) \
-  PW_RUN2(real, THTensor_(isContiguous), THTensor_(data), R, A, B, KERNEL, V, W)
-#define PW_MASK1(R, A, KERNEL, V, W) \
-  PW_RUN1(unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, A, KERNEL, V, W)
-#define PW_MASK2(R, A, B, KERNEL, V, W) \
-  PW_RUN2(unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, A, B, KERNEL, V, W)
+  PW_RUN(pwRun2, real, THTensor_(isContiguous), THTensor_(data), R, KERNEL, A, B, V, W)
+#define PW_MASK1(R, A, KERNEL, V, W)                                                   \
+  PW_RUN(pwRun1, unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, KERNEL, A, \
+         V, W)
+#define PW_MASK2(R, A, B, KERNEL, V, W)                                                \
+  PW_RUN(pwRun2, unsigned char, THByteTensor_isContiguous, THByteTensor_data, R, KERNEL, A, \
+         B, V, W)
 
-/* R = KERNEL(x, y, z) over A, B, C with scalar V (evaluated once), all of this type. */
-#define PW_MAP3(R, A, B, C, KERNEL, V)                                                    \
-  do {                                                                                   \
-    ptrdiff_t n_ = THTensor_(nElement)(R);                                               \
-    if (n_ == 0) break;                                                                  \
-    const real pwV_ = (V);                                                               \
-    if (THTensor_(isContiguous)(R) && THTensor_(isContiguous)(A) &&                       \
-        THTensor_(isContiguous)(B) && THTensor_(isContiguous)(C)) {                      \
-      real *rp_ = THTensor_(data)(R);                                                    \
-      const real *ap_ = THTensor_(data)(A), *bp_ = THTensor_(data)(B);                   \
-      const real *cp_ = THTensor_(data)(C);                                              \
-      TH_PARALLEL_RANGE(n_, pwB_, pwE_,                                                  \
-                        THTensor_(KERNEL)(rp_ + pwB_, 1, ap_ + pwB_, 1, bp_ + pwB_, 1,   \
-                                          cp_ + pwB_, 1, pwE_ - pwB_, pwV_););           \
-    } else {                                                                             \
-      THTensor_(pwWalk3)(THTensor_(KERNEL), n_, R, A, B, C, pwV_);                       \
-    }                                                                                    \
+/* R = KERNEL(x, y, z) over A, B, C with scalar V, all of this type. */
+#define PW_MAP3(R, A, B, C, KERNEL, V)                                    \
+  do {                                                                   \
+    static THParallelSite pwSite_;                                       \
+    THTensor_(pwRun3)(&pwSite_, THTensor_(KERNEL), R, A, B, C, V);       \
   } while (0)
 
 /* ---- exp without libm: a form the compiler vectorises --------------------------------------
@@ -282,6 +255,64 @@ static void THTensor_(pwWalk3)(THTensor_(PwKernel3) k, ptrdiff_t n, THTensor *r,
       TH_ITER_STRIDE(it[3]), run, v);
     for (int j = 0; j < 4; j++) THIter_advance(&it[j], run);
     n -= run;
+  }
+}
+
+/* The runners: kernel k over every element, a contiguous job cut in pieces (on a team when the
+ * call site's measurements say it pays), anything else walked line by line. r's data, element
+ * size, contiguity and geometry are given apart (it is of this type or a THByteTensor), and
+ * has as many elements as a. */
+TH_NOINLINE static void THTensor_(pwRun1)(THParallelSite *site, THTensor_(PwKernel1) k,
+                                          void *rp, size_t rsz, int rcontig, int rdim,
+                                          long *rsize, long *rstride, THTensor *a, real v,
+                                          real w)
+{
+  ptrdiff_t n = THTensor_(nElement)(a);
+  if (n == 0) return;
+  if (rcontig && THTensor_(isContiguous)(a)) {
+    char *r = rp;
+    const real *ap = THTensor_(data)(a);
+    TH_PARALLEL_RANGE_AT(site, n, b, e, k(r + (size_t)b * rsz, 1, ap + b, 1, e - b, v, w););
+  } else {
+    THIter ir;
+    THIter_init(&ir, rp, rsz, rdim, rsize, rstride);
+    THTensor_(pwWalk1)(k, n, &ir, a, v, w);
+  }
+}
+
+TH_NOINLINE static void THTensor_(pwRun2)(THParallelSite *site, THTensor_(PwKernel2) k,
+                                          void *rp, size_t rsz, int rcontig, int rdim,
+                                          long *rsize, long *rstride, THTensor *a, THTensor *b,
+                                          real v, real w)
+{
+  ptrdiff_t n = THTensor_(nElement)(a);
+  if (n == 0) return;
+  if (rcontig && THTensor_(isContiguous)(a) && THTensor_(isContiguous)(b)) {
+    char *r = rp;
+    const real *ap = THTensor_(data)(a), *bp = THTensor_(data)(b);
+    TH_PARALLEL_RANGE_AT(site, n, pb, pe,
+                         k(r + (size_t)pb * rsz, 1, ap + pb, 1, bp + pb, 1, pe - pb, v, w););
+  } else {
+    THIter ir;
+    THIter_init(&ir, rp, rsz, rdim, rsize, rstride);
+    THTensor_(pwWalk2)(k, n, &ir, a, b, v, w);
+  }
+}
+
+TH_NOINLINE static void THTensor_(pwRun3)(THParallelSite *site, THTensor_(PwKernel3) k,
+                                          THTensor *r, THTensor *a, THTensor *b, THTensor *c,
+                                          real v)
+{
+  ptrdiff_t n = THTensor_(nElement)(r);
+  if (n == 0) return;
+  if (THTensor_(isContiguous)(r) && THTensor_(isContiguous)(a) &&
+      THTensor_(isContiguous)(b) && THTensor_(isContiguous)(c)) {
+    real *rp = THTensor_(data)(r);
+    const real *ap = THTensor_(data)(a), *bp = THTensor_(data)(b), *cp = THTensor_(data)(c);
+    TH_PARALLEL_RANGE_AT(site, n, pb, pe,
+                         k(rp + pb, 1, ap + pb, 1, bp + pb, 1, cp + pb, 1, pe - pb, v););
+  } else {
+    THTensor_(pwWalk3)(k, n, r, a, b, c, v);
   }
 }
 
