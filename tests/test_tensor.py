@@ -175,6 +175,32 @@ def test_tiled_copies_between_every_pair_of_types(src, dst):
     np.testing.assert_array_equal(np.asarray(d2), want)
 
 
+@pytest.mark.parametrize("dst", ALL_TYPES, ids=lambda t: t.name)
+@pytest.mark.parametrize("src", ALL_TYPES, ids=lambda t: t.name)
+def test_walked_copies_between_every_pair_of_types(src, dst):
+    """Copies that neither side's contiguity nor tiles serve walk both in element order, many
+    lines per kernel call where the two sides' lines allow: lines of one length on both sides
+    (a whole plane at once), lines of different lengths (one side's line in pieces), size-1 and
+    mergeable dimensions, and an empty source with no storage."""
+    S, D = module(src), module(dst)
+    a = (np.arange(5 * 9 * 4) % 100).astype(src.dtype).reshape(5, 9, 4)
+    sources = [a[1:4, 2:7, 1], a[:, 1:8, :].transpose(1, 0, 2)[:, :, ::3], a[:2, None, 3:, 2]]
+    for v in sources:
+        s = S.from_numpy(v)
+        assert not s.is_contiguous()
+        flat = v.reshape(-1).astype(dst.dtype)
+        for shape in [v.shape, (v.size,), (v.size // v.shape[-1], 1, v.shape[-1]),
+                      (v.size // 3, 3) if v.size % 3 == 0 else (1, v.size)]:
+            d = D.empty(*shape)  # contiguous: one line, taken in pieces of the source's lines
+            d.copy_(s)
+            np.testing.assert_array_equal(np.asarray(d).reshape(-1), flat)
+            big = np.zeros(shape + (2,), dst.dtype)
+            d2 = D.from_numpy(big[..., 0])  # every other element: strided lines on both sides
+            d2.copy_(s)
+            np.testing.assert_array_equal(np.asarray(d2).reshape(-1), flat)
+    D.empty(0, 3).copy_(S.empty())  # nothing to copy, from a tensor without storage
+
+
 def test_get_set_through_ffi(AnyT):
     name = AnyT.ELEMENT_TYPE.name
     a = arange(AnyT, 2, 3, 4, 5)

@@ -66,6 +66,34 @@ static inline void THIter_advance(THIter *it, long n)
 
 #define TH_ITER_STRIDE(it) ((it).stride[(it).ndim - 1])
 
+/* Runs of `run` elements that a walk can take in one go from where it is, and the element
+ * stride from one run to the next (*step): the runs that are left in the current line, or, at
+ * the start of a line `run` long, the lines that are left in its plane. A walk over several
+ * tensors takes the fewest any of them has (at least 1), then moves on with THIter_skipRuns. */
+static inline long THIter_runs(const THIter *it, long run, long *step)
+{
+  int last = it->ndim - 1;
+  if (last > 0 && run == it->size[last] && it->left == run) {
+    *step = it->stride[last - 1];
+    return it->size[last - 1] - it->counter[last - 1];
+  }
+  *step = run * it->stride[last];
+  return it->left / run;
+}
+
+/* Moves past `runs` runs of `run` elements (no more than THIter_runs gave). */
+static inline void THIter_skipRuns(THIter *it, long run, long runs)
+{
+  int last = it->ndim - 1;
+  if (last > 0 && run == it->size[last] && it->left == run && runs > 1) {
+    it->ptr += (ptrdiff_t)(runs - 1) * it->stride[last - 1] * (ptrdiff_t)it->esize;
+    it->counter[last - 1] += runs - 1;
+    THIter_advance(it, run);
+  } else {
+    THIter_advance(it, run * runs);
+  }
+}
+
 /* CODE sees NAME_data, a pointer to the current element of each tensor. The tensors must have the
  * same number of elements (their shapes may differ, as upstream allows). */
 #define TH_TENSOR_APPLY(T1, t1, CODE)                                                   \
