@@ -174,8 +174,8 @@ typedef struct {
  * (tiled), and `lines` lines of n elements of the strided walk, dl and sl elements apart
  * (plane: as many lines per call as both sides allow, THIter_runs; a call per line cost a tenth
  * more on short lines). Sources are passed untyped: the kernels know their type. One dispatcher
- * (copyRun) for every source type, instead of one each with the walk expanded in it, cut
- * a third of the kernels' code (Float's unit: 58 -> 37 KB, 3.4 -> 2.3 s of CPU); the walk got faster on
+ * (copyRun) for every source type, instead of one each with the walk expanded in it, cut a
+ * third of the code (Float's unit: 58 -> 37 KB, 3.4 -> 2.3 s of CPU); the walk got faster on
  * short lines (a 64x64 narrowed copy 10-25%), the other paths' calls 5-8 ns slower. */
 typedef struct {
   void (*contig)(real *d, const void *s, ptrdiff_t n);
