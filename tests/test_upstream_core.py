@@ -151,14 +151,15 @@ def test_a_handler_inside_an_entry_point_unwinds_it():
         lib.THFloatTensor_dot.restype = ctypes.c_double
         x = lib.THFloatTensor_newWithSize1d(3)
         y = lib.THFloatTensor_newWithSize1d(4)
+        lib.THFloatTensor_fill(ctypes.c_void_p(x), ctypes.c_float(2))  # new elements are garbage
         print(lib.THFloatTensor_dot(ctypes.c_void_p(x), ctypes.c_void_p(y)))
-        print(lib.THFloatTensor_dot(ctypes.c_void_p(x), ctypes.c_void_p(x)) >= 0)
+        print(lib.THFloatTensor_dot(ctypes.c_void_p(x), ctypes.c_void_p(x)))
         lib.THFloatTensor_free(ctypes.c_void_p(x))
         lib.THFloatTensor_free(ctypes.c_void_p(y))
     """)
     assert out.returncode == 0, out
     assert out.stdout.splitlines() == [
-        "arg handler: 2 inconsistent tensor size: 3 vs 4 elements", "0.0", "True"]
+        "arg handler: 2 inconsistent tensor size: 3 vs 4 elements", "0.0", "12.0"]
 
 
 def test_arg_handler_gets_the_message_without_a_prefix():
