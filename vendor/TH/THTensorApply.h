@@ -66,6 +66,14 @@ static inline void THIter_advance(THIter *it, long n)
 
 #define TH_ITER_STRIDE(it) ((it).stride[(it).ndim - 1])
 
+/* Whether the THIter is at the start of a line `run` long that has lines after it in its plane
+ * (more than one merged dimension): runs of `run` are then whole lines, one plane stride apart. */
+static inline int THIter_atWholeLine(const THIter *it, long run)
+{
+  int last = it->ndim - 1;
+  return last > 0 && run == it->size[last] && it->left == run;
+}
+
 /* Runs of `run` elements that a walk can take in one go from where it is, and the element
  * stride from one run to the next (*step): the runs that are left in the current line, or, at
  * the start of a line `run` long, the lines that are left in its plane. A walk over several
@@ -73,7 +81,7 @@ static inline void THIter_advance(THIter *it, long n)
 static inline long THIter_runs(const THIter *it, long run, long *step)
 {
   int last = it->ndim - 1;
-  if (last > 0 && run == it->size[last] && it->left == run) {
+  if (THIter_atWholeLine(it, run)) {
     *step = it->stride[last - 1];
     return it->size[last - 1] - it->counter[last - 1];
   }
@@ -84,10 +92,10 @@ static inline long THIter_runs(const THIter *it, long run, long *step)
 /* Moves past `runs` runs of `run` elements (no more than THIter_runs gave). */
 static inline void THIter_skipRuns(THIter *it, long run, long runs)
 {
-  int last = it->ndim - 1;
-  if (last > 0 && run == it->size[last] && it->left == run && runs > 1) {
-    it->ptr += (ptrdiff_t)(runs - 1) * it->stride[last - 1] * (ptrdiff_t)it->esize;
-    it->counter[last - 1] += runs - 1;
+  if (runs > 1 && THIter_atWholeLine(it, run)) {
+    int plane = it->ndim - 2;
+    it->ptr += (ptrdiff_t)(runs - 1) * it->stride[plane] * (ptrdiff_t)it->esize;
+    it->counter[plane] += runs - 1;
     THIter_advance(it, run);
   } else {
     THIter_advance(it, run * runs);
