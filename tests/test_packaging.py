@@ -1,0 +1,87 @@
+"""The installed torchbind is the publishable wheel the README documents: tagged py3-none-<platform>
+(ctypes only, no CPython extension), with LICENSE and without test files, and one that auditwheel
+accepts as a manylinux wheel once the scipy-openblas32 wheel's OpenBLAS is excluded.
+
+The wheel is not built again here (that is the whole library, minutes): pip installed exactly its
+files, and its RECORD lists them, so the wheel is put back together from the installed files,
+less what the installer added (INSTALLER, REQUESTED, direct_url.json, byte code)."""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
+# what the wheel links but does not carry: OpenBLAS comes from its own wheel (a dependency);
+# libTHC's CUDA runtime and cuBLAS, where libTHC was built, from the CUDA installation
+EXTERNAL = ["libscipy_openblas.so", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13"]
+
+
+@pytest.fixture(scope="module")
+def dist() -> metadata.Distribution:
+    try:
+        d = metadata.distribution("torchbind")
+    except metadata.PackageNotFoundError:
+        pytest.skip("torchbind is not installed (pip install . installs it)")
+    if not any(str(f) == "torchbind/lib/libTH.so" for f in d.files or []):
+        pytest.skip("the installed torchbind carries no libTH.so (not installed from a wheel)")
+    return d
+
+
+def wheel_field(d: metadata.Distribution, key: str) -> list[str]:
+    text = d.read_text("WHEEL") or ""
+    return [line.split(": ", 1)[1] for line in text.splitlines() if line.startswith(key + ": ")]
+
+
+def test_wheel_is_tagged_for_every_python3(dist):
+    """One wheel per platform for every Python 3: py3-none-<platform>, not cpXY-cpXY."""
+    tags = wheel_field(dist, "Tag")
+    assert len(tags) == 1 and re.fullmatch(r"py3-none-linux_\w+", tags[0]), tags
+    assert wheel_field(dist, "Root-Is-Purelib") == ["false"]  # it carries a native library
+
+
+def test_wheel_has_the_license_and_no_test_files(dist):
+    files = [str(f) for f in dist.files or []]
+    licenses = [f for f in files if f.endswith(".dist-info/licenses/LICENSE")]
+    assert len(licenses) == 1, files
+    text = next(f for f in dist.files or [] if str(f) == licenses[0]).read_text()
+    assert text == (ROOT / "LICENSE").read_text()
+    assert dist.metadata["License-Expression"] == "BSD-3-Clause"
+    assert not [f for f in files if Path(f).name == "conftest.py" or f.startswith("tests/")]
+
+
+def repack(d: metadata.Distribution, out: Path) -> Path:
+    """The wheel pip installed, from its installed files (RECORD rewritten without hashes)."""
+    files = [f for f in d.files or [] if not str(f).startswith("..")
+             and f.name not in INSTALLER_FILES and "__pycache__" not in f.parts]
+    record = next(f for f in d.files or [] if f.name == "RECORD")
+    wheel = out / f"torchbind-{d.version}-{wheel_field(d, 'Tag')[0]}.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in files:
+            z.write(f.locate(), str(f))
+        z.writestr(str(record), "".join(f"{f},,\n" for f in [*files, record]))
+    return wheel
+
+
+def test_auditwheel_accepts_it_as_manylinux(dist, tmp_path):
+    """The README's packaging command: auditwheel repair, OpenBLAS excluded, gives a
+    py3-none-manylinux wheel (without the exclusion it fails: the library is in another wheel)."""
+    pytest.importorskip("auditwheel", reason="auditwheel is not installed (requirements-test.txt)")
+    wheel = repack(dist, tmp_path)
+    excludes = [arg for lib in EXTERNAL for arg in ("--exclude", lib)]
+    out = subprocess.run([sys.executable, "-m", "auditwheel", "repair", *excludes, "-w",
+                          str(tmp_path / "wheelhouse"), str(wheel)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    (repaired,) = (tmp_path / "wheelhouse").glob("*.whl")
+    assert re.fullmatch(r"torchbind-[\w.]+-py3-none-manylinux_\d+_\d+_\w+\.whl", repaired.name)
+    with zipfile.ZipFile(repaired) as z:
+        names = z.namelist()
+    assert "torchbind/lib/libTH.so" in names
+    assert not [n for n in names if "openblas" in n.lower()]  # left to its own wheel
