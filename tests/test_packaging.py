@@ -113,3 +113,14 @@ def test_sdist_carries_the_license_and_the_sources(tmp_path):
         pytest.skip("not a git checkout: nothing to compare the sdist with")
     needed = set(tracked.stdout.split()) | {"CHANGELOG.md", "pyproject.toml", "README.md"}
     assert not needed - set(members), sorted(needed - set(members))
+
+
+def test_requirements_file_is_the_test_extra():
+    """README command 2 installs requirements-test.txt (nothing to build); it must be exactly the
+    [test] extra that `pip install '.[test]'` would bring."""
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads pyproject.toml")
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]["test"]
+    lines = (ROOT / "requirements-test.txt").read_text().splitlines()
+    listed = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert listed == extra
