@@ -20,9 +20,9 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
-# what the wheel links but does not carry: OpenBLAS comes from its own wheel (a dependency);
-# libTHC's CUDA runtime and cuBLAS, where libTHC was built, from the CUDA installation
-EXTERNAL = ["libscipy_openblas.so", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13"]
+# what the wheel links but does not carry: OpenBLAS, from its own wheel (a dependency). libTHC,
+# where it was built, links the CUDA runtime statically and needs nothing else outside.
+EXTERNAL = ["libscipy_openblas.so"]
 
 
 @pytest.fixture(scope="module")
