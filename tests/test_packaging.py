@@ -50,10 +50,9 @@ def test_wheel_is_tagged_for_every_python3(dist):
 
 def test_wheel_has_the_license_and_no_test_files(dist):
     files = [str(f) for f in dist.files or []]
-    licenses = [f for f in files if f.endswith(".dist-info/licenses/LICENSE")]
+    licenses = [f for f in dist.files or [] if str(f).endswith(".dist-info/licenses/LICENSE")]
     assert len(licenses) == 1, files
-    text = next(f for f in dist.files or [] if str(f) == licenses[0]).read_text()
-    assert text == (ROOT / "LICENSE").read_text()
+    assert licenses[0].read_text() == (ROOT / "LICENSE").read_text()
     assert dist.metadata["License-Expression"] == "BSD-3-Clause"
     assert not [f for f in files if Path(f).name == "conftest.py" or f.startswith("tests/")]
 
